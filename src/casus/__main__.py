@@ -1,0 +1,6 @@
+"""`python -m casus`: the same as the `casus` command."""
+
+from casus.cli.app import main
+
+if __name__ == "__main__":
+    main()

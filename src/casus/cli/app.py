@@ -1,0 +1,224 @@
+"""The `casus` command: replay, evaluate, validate, schema, cases.
+
+Heavy modules (Rich, Jinja2, the engine) are imported inside commands, so that `--help` and
+`--json` runs start fast. Errors go to stderr with exit code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+app = typer.Typer(
+    name="casus",
+    help=(
+        "Collective-security treaties as code: replay cases, evaluate requests against dated, "
+        "cited rules, and keep an attributed record of the claims each side made."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        help="Extra instrument, organization, case or sources files to load beside the built-in data.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")]
+
+
+def _fail(lines: list[str]) -> NoReturn:
+    for line in lines:
+        print(line, file=sys.stderr)
+    raise typer.Exit(code=2)
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail([f"casus: {option}: expected an ISO date YYYY-MM-DD, found '{value}'"])
+
+
+def _world(extra: list[Path] | None) -> Any:
+    from casus.schema.errors import DataError
+    from casus.schema.loader import load_world
+
+    try:
+        return load_world(extra or [])
+    except DataError as e:
+        _fail([str(x) for x in e.errors] + [f"casus: {len(e.errors)} error(s); nothing was loaded"])
+
+
+def _print_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def cases(data: DataOption = None, as_json: JsonOption = False) -> None:
+    """List the built-in cases (and any loaded with --data), with their recorded outcomes."""
+    world = _world(data)
+    rows = []
+    for c in sorted(world.cases.values(), key=lambda c: c.id):
+        outcomes = [r.decision.outcome if r.decision else "no_decision" for r in c.requests]
+        rows.append({
+            "id": c.id,
+            "title": c.title,
+            "organization": c.organization,
+            "dates": [r.date.isoformat() for r in c.requests],
+            "recorded": outcomes,
+            "hypothetical": c.hypothetical,
+        })
+    if as_json:
+        _print_json(rows)
+        return
+    from casus.cli.render import print_cases
+
+    print_cases(rows)
+
+
+@app.command()
+def replay(
+    case: Annotated[str, typer.Argument(help="The case id, e.g. kz-2022 (see `casus cases`).")],
+    on: Annotated[str | None, typer.Option(help="Evaluate on this date instead of each request's own (YYYY-MM-DD).")] = None,
+    reading: Annotated[str | None, typer.Option(help="The reading of the facts for the outcome (default: the case's).")] = None,
+    as_json: JsonOption = False,
+    report: Annotated[Path | None, typer.Option(help="Where to write the HTML report (default: casus-output/CASE.html).")] = None,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Do not write the HTML report.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Replay a case end to end: timeline, request, rules in force, entitlement, the casus under
+    each reading, the organ and its rule, computed beside recorded outcome, obligations, force,
+    mandate and phases. Writes an HTML report of the same (not with --json)."""
+    from casus.evaluate.engine import EvaluationError
+    from casus.replay import replay as run_replay
+
+    world = _world(data)
+    on_date = _parse_date(on, "--on")
+    try:
+        result = run_replay(world, case, on=on_date, reading=reading)
+    except (EvaluationError, KeyError) as e:
+        _fail([f"casus: {e.args[0] if e.args else e}"])
+    doc = result.to_dict()
+    if as_json:
+        _print_json(doc)
+        return
+    from casus.cli.render import print_replay
+
+    print_replay(doc)
+    if not no_report:
+        from casus.report.html import write_report
+
+        target = report or Path("casus-output") / f"{case}.html"
+        try:
+            write_report(doc, target)
+        except OSError as e:
+            _fail([f"casus: could not write the report to {target}: {e.strerror}"])
+        print(f"\nHTML report written to {target.resolve()}")
+
+
+@app.command()
+def evaluate(
+    request_file: Annotated[Path, typer.Argument(help="A request file (kind: request).", metavar="REQUEST.yaml")],
+    on: Annotated[str | None, typer.Option(help="Evaluate on this date (YYYY-MM-DD); default: the request's date.")] = None,
+    reading: Annotated[str | None, typer.Option(help="Reading of the facts: requester (default) or all.")] = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """Evaluate a hypothetical request against the built-in instruments on a date."""
+    from casus.evaluate.engine import EvaluationError
+    from casus.evaluate.engine import evaluate as run_evaluate
+    from casus.evaluate.invocation import from_request_file
+    from casus.schema.errors import DataError
+    from casus.schema.loader import check_references, load_file
+
+    world = _world(data)
+    on_date = _parse_date(on, "--on")
+    try:
+        loaded = load_file(request_file, kinds=("request",))
+    except DataError as e:
+        _fail([str(x) for x in e.errors] + [f"casus: {len(e.errors)} error(s) in {request_file}"])
+    ref_errors = check_references([loaded], world)
+    if ref_errors:
+        _fail([str(x) for x in ref_errors] + [f"casus: {len(ref_errors)} error(s) in {request_file}"])
+    try:
+        result = run_evaluate(world, from_request_file(loaded.model), on=on_date, reading=reading)
+    except (EvaluationError, KeyError) as e:
+        _fail([f"casus: {e.args[0] if e.args else e}"])
+    doc = {"request": loaded.model.id, "file": str(request_file), "evaluation": result.to_dict()}
+    if as_json:
+        _print_json(doc)
+        return
+    from casus.cli.render import print_evaluation
+
+    print_evaluation(doc["evaluation"], title=loaded.model.title or loaded.model.id)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Instrument, organization, case, sources or request files.")],
+    data: DataOption = None,
+) -> None:
+    """Check data files: structure, dates and intervals, and references to sources, actors,
+    claims, organs and provisions (resolved against the built-in data). Prints every error."""
+    from casus.schema.errors import DataError, FileError
+    from casus.schema.loader import (
+        Loaded,
+        assemble,
+        builtin_files,
+        check_references,
+        load_file,
+    )
+
+    errors: list[FileError] = []
+    loaded: list[Loaded] = []
+    for f in files:
+        try:
+            loaded.append(load_file(f))
+        except DataError as e:
+            errors.extend(e.errors)
+    base = [load_file(p) for p in builtin_files()]
+    given = {x.path.resolve() for x in loaded}
+    context = [b for b in base if b.path.resolve() not in given]
+    extra: list[Loaded] = []
+    for p in data or []:
+        try:
+            extra.append(load_file(p))
+        except DataError as e:
+            errors.extend(e.errors)
+    world, dup = assemble(context + extra + [x for x in loaded if x.kind != "request"])
+    errors.extend(dup)
+    errors.extend(check_references(loaded, world))
+    if errors:
+        _fail([str(e) for e in errors] + [f"casus: {len(errors)} error(s) in {len(files)} file(s)"])
+    for x in loaded:
+        print(f"ok  {x.shown}  ({x.kind})")
+
+
+@app.command()
+def schema(
+    out: Annotated[Path, typer.Option(help="Directory to write the JSON Schemas into.")] = Path("schemas"),
+) -> None:
+    """Write a JSON Schema for each kind of file (instrument, organization, case, sources, request)."""
+    from casus.schema.jsonschema import write_schemas
+
+    try:
+        written = write_schemas(out)
+    except OSError as e:
+        _fail([f"casus: could not write to {out}: {e.strerror}"])
+    for p in written:
+        print(f"wrote {p}")
+
+
+def main() -> None:
+    app()

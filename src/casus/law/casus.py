@@ -1,0 +1,120 @@
+"""Whether a provision's casus arises: its base condition and labelled exceptions, over the
+values of propositions under a reading, with an explanation citing the provision and the claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from casus.law.claims import PropositionValue
+from casus.law.explain import Node
+from casus.law.logic import v_and, v_not, v_or, with_exception
+from casus.model.common import Value
+from casus.model.rules import AllOf, AnyOf, Before, Casus, Expr, NotOf, OnOrAfter
+
+_WORD = {Value.YES: "holds", Value.NO: "does not hold", Value.CONTESTED: "is contested",
+         Value.UNDETERMINED: "is undetermined"}
+
+
+@dataclass(frozen=True, slots=True)
+class CasusResult:
+    value: Value
+    base: Value
+    exceptions: tuple[tuple[str, Value], ...]
+    missing: tuple[str, ...]
+    contested: tuple[str, ...]
+    node: Node
+
+
+def _claim_cites(pv: PropositionValue) -> tuple[str, ...]:
+    return tuple(f"claim:{c.id}" for c in pv.claims_yes) + tuple(f"claim:{c.id}" for c in pv.claims_no)
+
+
+def _prop_statement(name: str, pv: PropositionValue | None) -> str:
+    if pv is None or pv.value is Value.UNDETERMINED:
+        return f"{name}: undetermined, missing: no claim about it counts under this reading"
+    by_yes = sorted({c.by for c in pv.claims_yes})
+    by_no = sorted({c.by for c in pv.claims_no})
+    if pv.value is Value.CONTESTED:
+        return f"{name}: contested (yes per {', '.join(by_yes)}; no per {', '.join(by_no)})"
+    who = by_yes if pv.value is Value.YES else by_no
+    return f"{name}: {pv.value.value} (per {', '.join(who)})"
+
+
+def evaluate_expr(
+    expr: Expr,
+    values: Mapping[str, PropositionValue],
+    on: dt.date,
+    cite: str,
+    missing: list[str],
+    contested: list[str],
+) -> tuple[Value, Node]:
+    """The value of an expression and its explanation node."""
+    if isinstance(expr, str):
+        pv = values.get(expr)
+        v = pv.value if pv is not None else Value.UNDETERMINED
+        if v is Value.UNDETERMINED:
+            if expr not in missing:
+                missing.append(expr)
+        elif v is Value.CONTESTED and expr not in contested:
+            contested.append(expr)
+        cites = (cite, *_claim_cites(pv)) if pv is not None else (cite,)
+        return v, Node(_prop_statement(expr, pv), v, cites)
+    if isinstance(expr, AllOf):
+        parts = [evaluate_expr(e, values, on, cite, missing, contested) for e in expr.all]
+        v = v_and(p[0] for p in parts)
+        return v, Node(f"all of {len(parts)} conditions: {v.value}", v, (cite,), tuple(p[1] for p in parts))
+    if isinstance(expr, AnyOf):
+        parts = [evaluate_expr(e, values, on, cite, missing, contested) for e in expr.any]
+        v = v_or(p[0] for p in parts)
+        return v, Node(f"any of {len(parts)} conditions: {v.value}", v, (cite,), tuple(p[1] for p in parts))
+    if isinstance(expr, NotOf):
+        inner_v, inner = evaluate_expr(expr.not_, values, on, cite, missing, contested)
+        v = v_not(inner_v)
+        return v, Node(f"not: {v.value}", v, (cite,), (inner,))
+    if isinstance(expr, OnOrAfter):
+        v = Value.YES if on >= expr.on_or_after else Value.NO
+        return v, Node(f"on or after {expr.on_or_after.isoformat()}: {v.value}", v, (cite,))
+    if isinstance(expr, Before):
+        v = Value.YES if on < expr.before else Value.NO
+        return v, Node(f"before {expr.before.isoformat()}: {v.value}", v, (cite,))
+    raise TypeError(f"not an expression: {expr!r}")  # pragma: no cover - the model admits no other
+
+
+def evaluate_casus(
+    casus: Casus,
+    values: Mapping[str, PropositionValue],
+    on: dt.date,
+    cite: str,
+    reading_label: str,
+) -> CasusResult:
+    """Evaluate the base condition, then each labelled exception; an exception that holds wins."""
+    missing: list[str] = []
+    contested: list[str] = []
+    base, base_node = evaluate_expr(casus.when, values, on, cite, missing, contested)
+    base_node = Node(f"base case ({casus.event}) {_WORD[base]}", base, (cite,), (base_node,))
+    result = base
+    exc_values: list[tuple[str, Value]] = []
+    children = [base_node]
+    for ex in casus.exceptions:
+        ev, enode = evaluate_expr(ex.when, values, on, cite, missing, contested)
+        exc_values.append((ex.id, ev))
+        result = with_exception(result, ev)
+        label = "interpretation, attributed" if ex.basis == "interpretation" else "in the text"
+        children.append(
+            Node(
+                f"exception '{ex.id}' ({label}: {ex.label}) {_WORD[ev]}",
+                ev,
+                (cite, *(f"source:{s}" for s in ex.sources)),
+                (enode,),
+            )
+        )
+    node = Node(
+        f"the casus of {cite} {_WORD[result]} under {reading_label}",
+        result,
+        (cite,),
+        tuple(children),
+    )
+    return CasusResult(result, base, tuple(exc_values), tuple(missing), tuple(contested), node)

@@ -1,0 +1,62 @@
+"""Instruments (treaties, charters, protocols, binding decisions) and their dated provisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from casus.model.common import Dated, Eid, Frozen, Id, citation
+from casus.model.rules import Assumption, Casus
+
+TextStatus = Literal["VERIFIED", "PARTLY", "RECALLED", "NOT FOUND", "PARAPHRASE"]
+
+
+class ProvisionVersion(Dated):
+    """One wording of a provision, valid on [valid_from, valid_to), with its encoded rule."""
+
+    text: str = Field(description="An excerpt of the wording, quoted as published.")
+    text_language: str = Field(default="en", description="ISO 639-1 code of the excerpt.")
+    text_status: TextStatus = Field(
+        description="How far the excerpt was checked against a primary source."
+    )
+    translation: str | None = Field(default=None, description="An English rendering, if quoted in another language.")
+    sources: list[Id] = Field(min_length=1)
+    amended_by: str | None = Field(default=None, description="What instrument made this version.")
+    assumptions: list[Assumption] = Field(default_factory=list)
+    casus: Casus | None = None
+
+    def cite(self, instrument: str, eid: str) -> str:
+        return citation(instrument, eid, self.valid_from)
+
+
+class Provision(Frozen):
+    eid: Eid
+    heading: str
+    versions: list[ProvisionVersion] = Field(min_length=1)
+
+
+class Instrument(Frozen):
+    """A treaty, charter, protocol, agreement or binding decision (`kind: instrument`)."""
+
+    kind: Literal["instrument"]
+    id: Id
+    title: str
+    short_title: str | None = None
+    form: Literal["treaty", "charter", "protocol", "agreement", "decision"]
+    organization: Id | None = Field(
+        default=None, description="The organization whose organs apply it, if any."
+    )
+    signed: dt.date | None = None
+    signed_at: str | None = None
+    in_force: dt.date | None = Field(default=None, description="Entry into force, if known.")
+    sources: list[Id] = Field(min_length=1)
+    assumptions: list[Assumption] = Field(default_factory=list)
+    provisions: list[Provision] = Field(min_length=1)
+
+    def provision(self, eid: str) -> Provision | None:
+        for p in self.provisions:
+            if p.eid == eid:
+                return p
+        return None

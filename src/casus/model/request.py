@@ -1,0 +1,41 @@
+"""Hypothetical requests (`kind: request`): a request evaluated against the built-in instruments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from casus.model.case import Actor, Claim, PositionValue, Requester
+from casus.model.common import Frozen, Id, Proposition, StateCode
+
+
+class Grounds(Frozen):
+    """The facts the request rests on: stipulated propositions, or attributed claims, or both."""
+
+    propositions: dict[Proposition, Literal["yes", "no"]] = Field(
+        default_factory=dict,
+        description="Stipulated values: taken as given under every reading.",
+    )
+    claims: list[Claim] = Field(default_factory=list)
+
+
+class RequestFile(Frozen):
+    kind: Literal["request"]
+    id: Id
+    title: str | None = None
+    organization: Id
+    date: dt.date
+    requester: Requester
+    affected_state: StateCode | None = Field(
+        default=None, description="The state the casus concerns, if not the requester itself."
+    )
+    provisions_cited: list[str] = Field(
+        default_factory=list,
+        description="instrument/eid; absent: casus considers every provision with a casus.",
+    )
+    grounds: Grounds = Field(default_factory=Grounds)
+    actors: list[Actor] = Field(default_factory=list)
+    positions: dict[StateCode, PositionValue] = Field(default_factory=dict)
+    sources: list[Id] = Field(default_factory=list)

@@ -1,0 +1,377 @@
+"""Load and validate data files: instruments, organizations, cases, sources, requests.
+
+Each file declares its `kind`. A file is read fast; if it fails validation it is read again with
+positions so that every error names its line and column. Checks that span fields (intervals that
+overlap, references to unknown actors, claims, sources, provisions) are made here too, so that
+the engine only ever sees data it can trust.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from casus.law.dates import check_intervals
+from casus.model.case import Case, Request
+from casus.model.instrument import Instrument
+from casus.model.organization import Organization
+from casus.model.request import RequestFile
+from casus.model.sources import SourceFile
+from casus.model.world import World
+from casus.schema.errors import DataError, FileError
+from casus.schema.translate import clean_loc, message, show_path
+from casus.schema.yamlio import load_plain, load_positioned, position, read_text
+
+KINDS: dict[str, type[BaseModel]] = {
+    "instrument": Instrument,
+    "organization": Organization,
+    "case": Case,
+    "sources": SourceFile,
+    "request": RequestFile,
+}
+
+Loc = tuple[int | str, ...]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated file: its kind, its model, and the means to locate paths in it."""
+
+    path: Path
+    shown: str
+    kind: str
+    model: Any
+    text: str
+
+    def locate(self, loc: Loc, msg: str) -> FileError:
+        line, col = position(load_positioned(self.text), loc)
+        return FileError(self.shown, line, col, show_path(loc), msg)
+
+
+def shown_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def _errors_at(text: str, shown: str, problems: Sequence[tuple[Loc, str]]) -> list[FileError]:
+    doc = load_positioned(text)
+    out = []
+    for loc, msg in problems:
+        line, col = position(doc, loc)
+        out.append(FileError(shown, line, col, show_path(loc), msg))
+    return out
+
+
+def load_file(path: Path, kinds: Iterable[str] | None = None) -> Loaded:
+    """Load one file; raise DataError listing every problem in it."""
+    shown = shown_path(path)
+    text, err = read_text(path, shown)
+    if err is not None or text is None:
+        raise DataError([err] if err else [])
+    data, err = load_plain(text, shown)
+    if err is not None:
+        raise DataError([err])
+    allowed = list(kinds) if kinds is not None else list(KINDS)
+    if not isinstance(data, dict):
+        what = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise DataError([FileError(shown, 1, 1, "", f"expected a mapping with a 'kind' key ({', '.join(allowed)}), found {what}")])
+    kind = data.get("kind")
+    if kind not in allowed:
+        msg = (
+            f"expected the key 'kind' with one of {', '.join(allowed)}, found it missing"
+            if kind is None
+            else f"expected one of {', '.join(allowed)}, found '{kind}'"
+        )
+        raise DataError(_errors_at(text, shown, [(("kind",), msg)]))
+    model_cls = KINDS[kind]
+    try:
+        model = model_cls.model_validate(data)
+    except ValidationError as e:
+        problems: list[tuple[Loc, str]] = []
+        for error in e.errors():
+            loc = clean_loc(tuple(error["loc"]))
+            problems.append((loc, message(error, model_cls)))
+        raise DataError(_errors_at(text, shown, problems)) from None
+    problems = list(check_model(model))
+    if problems:
+        raise DataError(_errors_at(text, shown, problems))
+    return Loaded(path, shown, kind, model, text)
+
+
+# --- checks within one file -------------------------------------------------------------------
+
+
+def _dupes(items: Sequence[Any], attr: str, where: Loc, what: str) -> Iterator[tuple[Loc, str]]:
+    seen: dict[Any, int] = {}
+    for i, item in enumerate(items):
+        key = getattr(item, attr)
+        if key in seen:
+            yield (*where, i, attr), f"expected a unique {what}, found '{key}' again (first at {show_path((*where, seen[key]))})"
+        else:
+            seen[key] = i
+
+
+def _intervals(items: Sequence[Any], where: Loc, what: str) -> Iterator[tuple[Loc, str]]:
+    overlaps, _gaps, empty = check_intervals(items)
+    for i in empty:
+        v = items[i]
+        yield (*where, i, "valid_to"), (
+            f"expected valid_to after valid_from ({v.valid_from.isoformat()}), found "
+            f"{v.valid_to.isoformat()}: the interval [valid_from, valid_to) would be empty"
+        )
+    for o in overlaps:
+        a, b = items[o.first], items[o.second]
+        a_to = a.valid_to.isoformat() if a.valid_to else "open"
+        yield (*where, o.second, "valid_from"), (
+            f"expected {what} that do not overlap, found this one (from {b.valid_from.isoformat()}) "
+            f"inside {show_path((*where, o.first))} [{a.valid_from.isoformat()}, {a_to})"
+        )
+
+
+def check_model(model: Any) -> Iterator[tuple[Loc, str]]:
+    if isinstance(model, Instrument):
+        yield from _check_instrument(model)
+    elif isinstance(model, Organization):
+        yield from _check_organization(model)
+    elif isinstance(model, Case):
+        yield from _check_case(model)
+    elif isinstance(model, RequestFile):
+        yield from _check_request_file(model)
+    elif isinstance(model, SourceFile):
+        yield from _dupes(model.sources, "id", ("sources",), "source id")
+
+
+def _check_instrument(inst: Instrument) -> Iterator[tuple[Loc, str]]:
+    yield from _dupes(inst.provisions, "eid", ("provisions",), "provision eid")
+    if inst.signed and inst.in_force and inst.in_force < inst.signed:
+        yield ("in_force",), f"expected an entry into force on or after signature ({inst.signed.isoformat()}), found {inst.in_force.isoformat()}"
+    for p, prov in enumerate(inst.provisions):
+        yield from _intervals(prov.versions, ("provisions", p, "versions"), "versions")
+        for v, version in enumerate(prov.versions):
+            here: Loc = ("provisions", p, "versions", v)
+            yield from _dupes(version.assumptions, "id", (*here, "assumptions"), "assumption id")
+            if version.casus is None:
+                continue
+            known = {a.id for a in version.assumptions}
+            for k, aid in enumerate(version.casus.invoked_by.assumptions):
+                if aid not in known:
+                    yield (*here, "casus", "invoked_by", "assumptions", k), (
+                        f"expected the id of an assumption of this version ({', '.join(sorted(known)) or 'none defined'}), found '{aid}'"
+                    )
+            for e, exc in enumerate(version.casus.exceptions):
+                for k, aid in enumerate(exc.assumptions):
+                    if aid not in known:
+                        yield (*here, "casus", "exceptions", e, "assumptions", k), (
+                            f"expected the id of an assumption of this version, found '{aid}'"
+                        )
+            yield from _dupes(version.casus.exceptions, "id", (*here, "casus", "exceptions"), "exception id")
+            yield from _dupes(version.casus.obligations, "id", (*here, "casus", "obligations"), "obligation id")
+
+
+def _check_organization(org: Organization) -> Iterator[tuple[Loc, str]]:
+    yield from _dupes(org.members, "state", ("members",), "member state")
+    yield from _dupes(org.organs, "id", ("organs",), "organ id")
+    for m, member in enumerate(org.members):
+        for e in range(1, len(member.events)):
+            prev, cur = member.events[e - 1], member.events[e]
+            if cur.date <= prev.date:
+                yield ("members", m, "events", e, "date"), (
+                    f"expected events in date order, after {prev.date.isoformat()}, found {cur.date.isoformat()}"
+                )
+    for o, organ in enumerate(org.organs):
+        yield from _intervals(organ.voting, ("organs", o, "voting"), "voting rules")
+    yield from _intervals(org.chairs, ("chairs",), "chairmanships")
+
+
+def _check_actor_refs(
+    items: Sequence[Any], attr: str, where: Loc, actors: set[str], what: str
+) -> Iterator[tuple[Loc, str]]:
+    for i, item in enumerate(items):
+        ref = getattr(item, attr)
+        if ref not in actors:
+            yield (*where, i, attr), f"expected the id of {what} defined in this file, found '{ref}'"
+
+
+def _check_case(case: Case) -> Iterator[tuple[Loc, str]]:
+    actors = {a.id for a in case.actors}
+    yield from _dupes(case.actors, "id", ("actors",), "actor id")
+    yield from _dupes(case.readings, "id", ("readings",), "reading id")
+    yield from _dupes(case.claims, "id", ("claims",), "claim id")
+    yield from _dupes(case.requests, "id", ("requests",), "request id")
+    if case.default_reading not in {r.id for r in case.readings}:
+        yield ("default_reading",), (
+            f"expected the id of a reading ({', '.join(r.id for r in case.readings)}), found '{case.default_reading}'"
+        )
+    for r, reading in enumerate(case.readings):
+        for k, a in enumerate(reading.actors or []):
+            if a not in actors:
+                yield ("readings", r, "actors", k), f"expected the id of an actor, found '{a}'"
+    yield from _check_actor_refs(case.claims, "by", ("claims",), actors, "an actor")
+    claim_ids = {c.id for c in case.claims}
+    for q, req in enumerate(case.requests):
+        for g, gid in enumerate(req.grounds):
+            if gid not in claim_ids:
+                yield ("requests", q, "grounds", g), f"expected the id of a claim in this file, found '{gid}'"
+        if req.decision is not None:
+            yield from _dupes(req.decision.positions, "state", ("requests", q, "decision", "positions"), "state")
+            if req.decision.date < req.date:
+                yield ("requests", q, "decision", "date"), (
+                    f"expected a decision on or after the request ({req.date.isoformat()}), found {req.decision.date.isoformat()}"
+                )
+    if case.force is not None:
+        yield from _check_actor_refs(case.force.figures, "by", ("force", "figures"), actors, "an actor")
+        yield from _dupes(case.force.figures, "id", ("force", "figures"), "figure id")
+        yield from _dupes(case.force.contingents, "state", ("force", "contingents"), "contingent state")
+    if case.mandate is not None:
+        yield from _check_actor_refs(case.mandate.tasks, "by", ("mandate", "tasks"), actors, "an actor")
+        yield from _check_actor_refs(case.mandate.counts, "by", ("mandate", "counts"), actors, "an actor")
+        yield from _dupes(case.mandate.facilities, "id", ("mandate", "facilities"), "facility id")
+    for p, phase in enumerate(case.phases):
+        if phase.end is not None and phase.end < phase.start:
+            yield ("phases", p, "end"), f"expected an end on or after the start ({phase.start.isoformat()}), found {phase.end.isoformat()}"
+    for t, ev in enumerate(case.timeline):
+        if ev.end is not None and ev.end < ev.date:
+            yield ("timeline", t, "end"), f"expected an end on or after the date ({ev.date.isoformat()}), found {ev.end.isoformat()}"
+
+
+def _check_request_file(rf: RequestFile) -> Iterator[tuple[Loc, str]]:
+    actors = {a.id for a in rf.actors}
+    yield from _dupes(rf.actors, "id", ("actors",), "actor id")
+    yield from _dupes(rf.grounds.claims, "id", ("grounds", "claims"), "claim id")
+    yield from _check_actor_refs(rf.grounds.claims, "by", ("grounds", "claims"), actors, "an actor")
+
+
+# --- checks across files ----------------------------------------------------------------------
+
+
+def _walk_sources(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every source id referenced anywhere in a model, with its location."""
+    if isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            sub = getattr(value, name)
+            key = field.alias or name
+            if name == "sources" and isinstance(sub, list) and all(isinstance(s, str) for s in sub):
+                for i, s in enumerate(sub):
+                    yield (*loc, key, i), s
+            else:
+                yield from _walk_sources(sub, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_sources(item, (*loc, i))
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            if isinstance(item, (BaseModel, list, dict)):
+                yield from _walk_sources(item, (*loc, k))
+
+
+def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
+    errors: list[FileError] = []
+    for f in files:
+        problems: list[tuple[Loc, str]] = []
+        m = f.model
+        if isinstance(m, SourceFile):
+            continue
+        for loc, sid in _walk_sources(m, ()):
+            if sid not in world.sources and not (isinstance(m, RequestFile) and sid == "request-file"):
+                problems.append((loc, f"expected the id of a known source, found '{sid}'"))
+        if isinstance(m, Instrument) and m.organization and m.organization not in world.organizations:
+            problems.append((("organization",), f"expected a known organization ({', '.join(world.organizations)}), found '{m.organization}'"))
+        if isinstance(m, Organization):
+            if m.founding_instrument not in world.instruments:
+                problems.append((("founding_instrument",), f"expected a known instrument, found '{m.founding_instrument}'"))
+            for o, organ in enumerate(m.organs):
+                for r, rule in enumerate(organ.voting):
+                    if rule.provision and not _provision_exists(world, rule.provision):
+                        problems.append((("organs", o, "voting", r, "provision"), f"expected instrument/eid of a known provision, found '{rule.provision}'"))
+        if isinstance(m, (Case, RequestFile)):
+            org = world.organizations.get(m.organization)
+            if org is None:
+                problems.append((("organization",), f"expected a known organization ({', '.join(world.organizations) or 'none loaded'}), found '{m.organization}'"))
+            requests = m.requests if isinstance(m, Case) else [m]
+            for q, req in enumerate(requests):
+                base: Loc = ("requests", q) if isinstance(m, Case) else ()
+                for c, ref in enumerate(req.provisions_cited):
+                    if not _provision_exists(world, ref):
+                        problems.append(((*base, "provisions_cited", c), f"expected instrument/eid of a known provision, found '{ref}'"))
+                if org is None:
+                    continue
+                states = {mm.state for mm in org.members}
+                if isinstance(req, Request) and req.decision is not None:
+                    if org.organ(req.decision.organ) is None:
+                        problems.append(((*base, "decision", "organ"), f"expected an organ of {org.id} ({', '.join(o.id for o in org.organs)}), found '{req.decision.organ}'"))
+                    for p, pos in enumerate(req.decision.positions):
+                        if pos.state not in states:
+                            problems.append(((*base, "decision", "positions", p, "state"), f"expected a state that is or was a member of {org.id}, found '{pos.state}'"))
+                if isinstance(m, RequestFile):
+                    for state in m.positions:
+                        if state not in states:
+                            problems.append((("positions", state), f"expected a state that is or was a member of {org.id}, found '{state}'"))
+        if problems:
+            errors.extend(_errors_at(f.text, f.shown, problems))
+    return errors
+
+
+def _provision_exists(world: World, ref: str) -> bool:
+    inst_id, sep, eid = ref.partition("/")
+    inst = world.instruments.get(inst_id)
+    return bool(sep) and inst is not None and inst.provision(eid) is not None
+
+
+# --- the world --------------------------------------------------------------------------------
+
+
+def builtin_files() -> list[Path]:
+    root = Path(str(resources.files("casus") / "data"))
+    return sorted(root.rglob("*.yaml"))
+
+
+def assemble(files: Sequence[Loaded]) -> tuple[World, list[FileError]]:
+    world = World()
+    errors: list[FileError] = []
+    seen: dict[tuple[str, str], str] = {}
+    for f in files:
+        m = f.model
+        items: list[tuple[str, str, Any, Loc]] = []
+        if isinstance(m, SourceFile):
+            items = [("source", s.id, s, ("sources", i, "id")) for i, s in enumerate(m.sources)]
+        elif isinstance(m, Instrument):
+            items = [("instrument", m.id, m, ("id",))]
+        elif isinstance(m, Organization):
+            items = [("organization", m.id, m, ("id",))]
+        elif isinstance(m, Case):
+            items = [("case", m.id, m, ("id",))]
+        for kind, ident, model, loc in items:
+            if (kind, ident) in seen:
+                errors.append(f.locate(loc, f"expected a unique {kind} id, found '{ident}' already defined in {seen[(kind, ident)]}"))
+                continue
+            seen[(kind, ident)] = f.shown
+            {"source": world.sources, "instrument": world.instruments,
+             "organization": world.organizations, "case": world.cases}[kind][ident] = model
+    return world, errors
+
+
+def load_world(extra: Iterable[Path] = (), *, builtin: bool = True) -> World:
+    """The built-in data plus any extra files, validated together. Raises DataError."""
+    paths = (builtin_files() if builtin else []) + list(extra)
+    files: list[Loaded] = []
+    errors: list[FileError] = []
+    for p in paths:
+        try:
+            files.append(load_file(p, kinds=("instrument", "organization", "case", "sources")))
+        except DataError as e:
+            errors.extend(e.errors)
+    world, dup_errors = assemble(files)
+    errors.extend(dup_errors)
+    errors.extend(check_references(files, world))
+    if errors:
+        raise DataError(errors)
+    return world
