@@ -32,7 +32,9 @@ DataOption = Annotated[
         help="Extra instrument, organization, case or sources files to load beside the built-in data.",
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document instead of tables.")
+]
 
 
 def _fail(lines: list[str]) -> NoReturn:
@@ -71,14 +73,16 @@ def cases(data: DataOption = None, as_json: JsonOption = False) -> None:
     rows = []
     for c in sorted(world.cases.values(), key=lambda c: c.id):
         outcomes = [r.decision.outcome if r.decision else "no_decision" for r in c.requests]
-        rows.append({
-            "id": c.id,
-            "title": c.title,
-            "organization": c.organization,
-            "dates": [r.date.isoformat() for r in c.requests],
-            "recorded": outcomes,
-            "hypothetical": c.hypothetical,
-        })
+        rows.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "organization": c.organization,
+                "dates": [r.date.isoformat() for r in c.requests],
+                "recorded": outcomes,
+                "hypothetical": c.hypothetical,
+            }
+        )
     if as_json:
         _print_json(rows)
         return
@@ -90,11 +94,22 @@ def cases(data: DataOption = None, as_json: JsonOption = False) -> None:
 @app.command()
 def replay(
     case: Annotated[str, typer.Argument(help="The case id, e.g. kz-2022 (see `casus cases`).")],
-    on: Annotated[str | None, typer.Option(help="Evaluate on this date instead of each request's own (YYYY-MM-DD).")] = None,
-    reading: Annotated[str | None, typer.Option(help="The reading of the facts for the outcome (default: the case's).")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(help="Evaluate on this date instead of each request's own (YYYY-MM-DD)."),
+    ] = None,
+    reading: Annotated[
+        str | None,
+        typer.Option(help="The reading of the facts for the outcome (default: the case's)."),
+    ] = None,
     as_json: JsonOption = False,
-    report: Annotated[Path | None, typer.Option(help="Where to write the HTML report (default: casus-output/CASE.html).")] = None,
-    no_report: Annotated[bool, typer.Option("--no-report", help="Do not write the HTML report.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the HTML report (default: casus-output/CASE.html)."),
+    ] = None,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Do not write the HTML report.")
+    ] = False,
     data: DataOption = None,
 ) -> None:
     """Replay a case end to end: timeline, request, rules in force, entitlement, the casus under
@@ -129,9 +144,16 @@ def replay(
 
 @app.command()
 def evaluate(
-    request_file: Annotated[Path, typer.Argument(help="A request file (kind: request).", metavar="REQUEST.yaml")],
-    on: Annotated[str | None, typer.Option(help="Evaluate on this date (YYYY-MM-DD); default: the request's date.")] = None,
-    reading: Annotated[str | None, typer.Option(help="Reading of the facts: requester (default) or all.")] = None,
+    request_file: Annotated[
+        Path, typer.Argument(help="A request file (kind: request).", metavar="REQUEST.yaml")
+    ],
+    on: Annotated[
+        str | None,
+        typer.Option(help="Evaluate on this date (YYYY-MM-DD); default: the request's date."),
+    ] = None,
+    reading: Annotated[
+        str | None, typer.Option(help="Reading of the facts: requester (default) or all.")
+    ] = None,
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
@@ -150,7 +172,9 @@ def evaluate(
         _fail([str(x) for x in e.errors] + [f"casus: {len(e.errors)} error(s) in {request_file}"])
     ref_errors = check_references([loaded], world)
     if ref_errors:
-        _fail([str(x) for x in ref_errors] + [f"casus: {len(ref_errors)} error(s) in {request_file}"])
+        _fail(
+            [str(x) for x in ref_errors] + [f"casus: {len(ref_errors)} error(s) in {request_file}"]
+        )
     try:
         result = run_evaluate(world, from_request_file(loaded.model), on=on_date, reading=reading)
     except (EvaluationError, KeyError) as e:
@@ -166,7 +190,9 @@ def evaluate(
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Instrument, organization, case, sources or request files.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Instrument, organization, case, sources or request files.")
+    ],
     data: DataOption = None,
 ) -> None:
     """Check data files: structure, dates and intervals, and references to sources, actors,
@@ -207,7 +233,9 @@ def validate(
 
 @app.command()
 def schema(
-    out: Annotated[Path, typer.Option(help="Directory to write the JSON Schemas into.")] = Path("schemas"),
+    out: Annotated[Path, typer.Option(help="Directory to write the JSON Schemas into.")] = Path(
+        "schemas"
+    ),
 ) -> None:
     """Write a JSON Schema for each kind of file (instrument, organization, case, sources, request)."""
     from casus.schema.jsonschema import write_schemas

@@ -104,7 +104,9 @@ class ObligationResult:
             "bearer": self.bearer,
             "modality": self.modality,
             "value": self.value.value,
-            "states": [{"state": s.state, "value": s.value.value, "why": s.why} for s in self.states],
+            "states": [
+                {"state": s.state, "value": s.value.value, "why": s.why} for s in self.states
+            ],
         }
 
 
@@ -203,7 +205,11 @@ def _membership_node(m: MembershipOnDate, org: Organization) -> Node:
 
 
 def _entitlement(
-    inv: Invocation, org: Organization, version: ProvisionVersion, cite: str, membership: Node,
+    inv: Invocation,
+    org: Organization,
+    version: ProvisionVersion,
+    cite: str,
+    membership: Node,
     member_value: Value,
 ) -> tuple[Value, Node]:
     casus = version.casus
@@ -215,7 +221,9 @@ def _entitlement(
         children.append(
             Node(
                 f"only the affected party may invoke it: {inv.requester.state} "
-                + ("is" if party is YES else f"is not (the affected state is {inv.affected_state})"),
+                + (
+                    "is" if party is YES else f"is not (the affected state is {inv.affected_state})"
+                ),
                 party,
                 (cite,),
             )
@@ -242,7 +250,9 @@ def _entitlement(
             )
         )
     value = v_and((member_value, party, office))
-    return value, Node(f"{inv.requester.state} may invoke {cite}: {value.value}", value, (cite,), tuple(children))
+    return value, Node(
+        f"{inv.requester.state} may invoke {cite}: {value.value}", value, (cite,), tuple(children)
+    )
 
 
 def _rule_on(org: Organization, organ_id: str, on: dt.date) -> VotingRule | NoVersionInForce:
@@ -281,6 +291,24 @@ def _computed(entitled: Value, basis: Value, vote: VoteResult | None) -> tuple[s
         return "undetermined", UNDETERMINED
     label = "approved_limited_format" if vote.limited_format and vote.not_joined else "approved"
     return label, v_and((entitled, basis))
+
+
+_VALUE_RANK = {YES: 0, CONTESTED: 1, UNDETERMINED: 2, NO: 3}
+_CONSEQUENCE_RANK = {"assistance": 0, "decision": 1, "measures": 2, "consultation": 3}
+
+
+def _primary(
+    candidates: list[tuple[ProvisionVersion, str, bool, Value, str]],
+) -> tuple[ProvisionVersion, str] | None:
+    """The provision whose organ decides the request: the first cited one with a deciding organ;
+    without citations, the one whose casus is most clearly met, assistance before consultation."""
+    if not candidates:
+        return None
+    cited = [c for c in candidates if c[2]]
+    if cited:
+        return cited[0][0], cited[0][1]
+    best = min(candidates, key=lambda c: (_VALUE_RANK[c[3]], _CONSEQUENCE_RANK.get(c[4], 9)))
+    return best[0], best[1]
 
 
 _AGREES = {
@@ -323,7 +351,7 @@ def evaluate(
     nodes_in_force: list[Node] = []
     nodes_entitled: list[Node] = []
     nodes_casus: list[Node] = []
-    primary: tuple[ProvisionVersion, str] | None = None
+    candidates: list[tuple[ProvisionVersion, str, bool, Value, str]] = []
     basis_values: dict[str, list[Value]] = {r.id: [] for r in inv.readings}
 
     for ref in refs:
@@ -333,8 +361,11 @@ def evaluate(
             nearest = prov.versions[0]
             not_in_force.append(NotInForce(f"{ref}", version.reason))
             nodes_in_force.append(
-                Node(f"{ref} is not in force on {on.isoformat()}: {version.reason}", NO,
-                     (nearest.cite(inst.id, prov.eid),))
+                Node(
+                    f"{ref} is not in force on {on.isoformat()}: {version.reason}",
+                    NO,
+                    (nearest.cite(inst.id, prov.eid),),
+                )
             )
             continue
         cite = version.cite(inst.id, prov.eid)
@@ -364,8 +395,11 @@ def evaluate(
         nodes_casus.append(
             Node(
                 f"the casus of {cite} ({casus.event}): {main.value.value} under {chosen.label}; "
-                + "; ".join(f"{v.value} under {inv.reading(rid).label}" for rid, v in by_reading.items()
-                            if rid != reading_id),
+                + "; ".join(
+                    f"{v.value} under {inv.reading(rid).label}"
+                    for rid, v in by_reading.items()
+                    if rid != reading_id
+                ),
                 main.value,
                 (cite,),
                 (main.node, *others),
@@ -373,15 +407,25 @@ def evaluate(
         )
         triggered.append(
             Triggered(
-                provision=cite, instrument=inst.id, eid=prov.eid, heading=prov.heading,
-                cited=ref in cited, text=version.text, text_status=version.text_status,
-                consequence=casus.consequence, entitled=ent_value, value=main.value,
-                by_reading=by_reading, missing=main.missing, contested=main.contested,
+                provision=cite,
+                instrument=inst.id,
+                eid=prov.eid,
+                heading=prov.heading,
+                cited=ref in cited,
+                text=version.text,
+                text_status=version.text_status,
+                consequence=casus.consequence,
+                entitled=ent_value,
+                value=main.value,
+                by_reading=by_reading,
+                missing=main.missing,
+                contested=main.contested,
             )
         )
-        if primary is None and casus.decided_by is not None:
-            primary = (version, cite)
+        if casus.decided_by is not None:
+            candidates.append((version, cite, ref in cited, main.value, casus.consequence))
 
+    primary = _primary(candidates)
     entitled = v_or(t.entitled for t in triggered) if triggered else NO
     basis_by_reading = {rid: (v_or(vals) if vals else NO) for rid, vals in basis_values.items()}
 
@@ -395,12 +439,22 @@ def evaluate(
         assert version.casus is not None and version.casus.decided_by is not None
         organ = org.organ(version.casus.decided_by)
         if organ is None:
-            raise EvaluationError(f"{cite} names organ '{version.casus.decided_by}', unknown to {org.id}")
-        organ_info = {"id": organ.id, "name": organ.name, "organization": org.id, "composition": organ.composition}
+            raise EvaluationError(
+                f"{cite} names organ '{version.casus.decided_by}', unknown to {org.id}"
+            )
+        organ_info = {
+            "id": organ.id,
+            "name": organ.name,
+            "organization": org.id,
+            "composition": organ.composition,
+        }
         rule = _rule_on(org, organ.id, on)
         if isinstance(rule, NoVersionInForce):
-            decision_node = Node(f"{organ.name}: no voting rule in force on {on.isoformat()}: {rule.reason}",
-                                 UNDETERMINED, (cite,))
+            decision_node = Node(
+                f"{organ.name}: no voting rule in force on {on.isoformat()}: {rule.reason}",
+                UNDETERMINED,
+                (cite,),
+            )
         else:
             use(rule.assumptions, f"{org.id}/{organ.id}/voting@{rule.valid_from.isoformat()}")
             rcites = _rule_cites(world, rule, on)
@@ -418,8 +472,9 @@ def evaluate(
             pos_nodes = tuple(
                 Node(
                     f"{s}: {inv.positions.get(s, 'no recorded position')}",
-                    UNDETERMINED if s not in inv.positions else
-                    (YES if inv.positions[s] == "support" else NO),
+                    UNDETERMINED
+                    if s not in inv.positions
+                    else (YES if inv.positions[s] == "support" else NO),
                     tuple(f"source:{x}" for x in inv.position_sources.get(s, ())) or (cite,),
                 )
                 for s in voters
@@ -457,9 +512,14 @@ def evaluate(
         "recorded_date": recorded.date.isoformat() if recorded else None,
         "recorded_summary": recorded.summary if recorded else None,
         "announced_by": (
-            {"person": recorded.announced_by.person, "office": recorded.announced_by.office,
-             "state": recorded.announced_by.state, "quote": recorded.announced_by.quote}
-            if recorded and recorded.announced_by else None
+            {
+                "person": recorded.announced_by.person,
+                "office": recorded.announced_by.office,
+                "state": recorded.announced_by.state,
+                "quote": recorded.announced_by.quote,
+            }
+            if recorded and recorded.announced_by
+            else None
         ),
         "agrees": agrees,
     }
@@ -496,30 +556,64 @@ def evaluate(
                     if s in vote.binds:
                         states.append(BoundState(s, arises, "joined the decision"))
                     else:
-                        states.append(BoundState(s, NO, "did not join: the limited format binds only those who join"))
+                        states.append(
+                            BoundState(
+                                s, NO, "did not join: the limited format binds only those who join"
+                            )
+                        )
                 else:
-                    states.append(BoundState(s, arises, "a party" if ob.binds == "all" else "bound if it joins"))
-            res = ObligationResult(t.provision, ob.duty, ob.bearer, ob.modality, arises, tuple(states))
-            obligations.append(res)
-            who = ", ".join(s.state for s in states if s.value is not NO) or ob.bearer.replace("_", " ")
+                    states.append(
+                        BoundState(
+                            s, arises, "a party" if ob.binds == "all" else "bound if it joins"
+                        )
+                    )
+            obligations.append(
+                ObligationResult(
+                    t.provision, ob.duty, ob.bearer, ob.modality, arises, tuple(states)
+                )
+            )
+            who = ", ".join(s.state for s in states if s.value is not NO) or ob.bearer.replace(
+                "_", " "
+            )
             ob_nodes.append(
-                Node(f"{who} {ob.modality} {ob.duty} ({t.provision}): {arises.value}", arises, (t.provision,))
+                Node(
+                    f"{who} ({ob.modality}): {ob.duty} [{t.provision}]: {arises.value}",
+                    arises,
+                    (t.provision,),
+                )
             )
 
     children: list[Node] = [
-        Node(f"what was in force on {on.isoformat()}", YES if triggered else NO,
-             tuple(t.provision for t in triggered), tuple(nodes_in_force)),
-        Node(f"{inv.requester.state} was entitled to ask: {entitled.value}", entitled,
-             (), tuple(nodes_entitled) or (member_node,)),
+        Node(
+            f"what was in force on {on.isoformat()}",
+            YES if triggered else NO,
+            tuple(t.provision for t in triggered),
+            tuple(nodes_in_force),
+        ),
+        Node(
+            f"{inv.requester.state} was entitled to ask: {entitled.value}",
+            entitled,
+            (),
+            tuple(nodes_entitled) or (member_node,),
+        ),
     ]
     if nodes_casus:
-        children.append(Node("whether each casus arose", v_or(t.value for t in triggered),
-                             (), tuple(nodes_casus)))
+        children.append(
+            Node(
+                "whether each casus arose", v_or(t.value for t in triggered), (), tuple(nodes_casus)
+            )
+        )
     if decision_node is not None:
         children.append(decision_node)
     if ob_nodes:
-        children.append(Node("the obligations that follow", v_or(o.value for o in obligations), (),
-                             tuple(ob_nodes)))
+        children.append(
+            Node(
+                "the obligations that follow",
+                v_or(o.value for o in obligations),
+                (),
+                tuple(ob_nodes),
+            )
+        )
     root_cites = tuple(t.provision for t in triggered) or tuple(f"source:{s}" for s in org.sources)
     rec = f"; recorded: {recorded.outcome} on {recorded.date.isoformat()}" if recorded else ""
     root = Node(

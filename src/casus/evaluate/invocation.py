@@ -44,7 +44,9 @@ class Invocation:
         raise KeyError(f"no reading '{reading_id}' (known: {known})")
 
 
-def _readings(claims: list[Claim], actors: Mapping[str, Actor], readings: list[Reading]) -> tuple[ReadingValues, ...]:
+def _readings(
+    claims: list[Claim], actors: Mapping[str, Actor], readings: list[Reading]
+) -> tuple[ReadingValues, ...]:
     return tuple(ReadingValues(r.id, r.label, valuation(claims, actors, r)) for r in readings)
 
 
@@ -86,20 +88,32 @@ def from_request_file(rf: RequestFile) -> Invocation:
     claims = list(rf.grounds.claims)
     for name, value in rf.grounds.propositions.items():
         claims.append(
-            Claim(id=f"stipulated-{name}", proposition=name, value=value, by=STIPULATED,
-                  status="asserted", sources=["request-file"])
+            Claim(
+                id=f"stipulated-{name}",
+                proposition=name,
+                value=value,
+                by=STIPULATED,
+                status="asserted",
+                sources=["request-file"],
+            )
         )
     requester_actors = [a.id for a in rf.actors if a.state == rf.requester.state]
     readings = [
-        Reading(id=REQUESTER_READING, label="the requester's reading", actors=requester_actors,
-                description="Stipulated facts and the claims of the requesting state's actors."),
+        Reading(
+            id=REQUESTER_READING,
+            label="the requester's reading",
+            actors=requester_actors,
+            description="Stipulated facts and the claims of the requesting state's actors.",
+        ),
         Reading(id=ALL_READING, label="all claims", description="Every claim in the file."),
     ]
     notes: list[str] = []
     positions = dict(rf.positions)
     if rf.requester.state not in positions:
         positions[rf.requester.state] = "support"
-        notes.append(f"{rf.requester.state} is taken to support its own request (no position given)")
+        notes.append(
+            f"{rf.requester.state} is taken to support its own request (no position given)"
+        )
     return Invocation(
         id=rf.id,
         organization=rf.organization,

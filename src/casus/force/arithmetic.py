@@ -125,8 +125,13 @@ class ReleaseEstimate:
             "reliefs_per_post": self.reliefs_per_post,
             "supervision_and_reserve": self.supervision_and_reserve,
             "lines": [
-                {"facility": ln.facility, "category": ln.category, "posts": ln.posts,
-                 "people": ln.people, "named": ln.named}
+                {
+                    "facility": ln.facility,
+                    "category": ln.category,
+                    "posts": ln.posts,
+                    "people": ln.people,
+                    "named": ln.named,
+                }
                 for ln in self.lines
             ],
             "explanation": self.explanation,
@@ -148,14 +153,27 @@ def release_estimate(mandate: Mandate) -> ReleaseEstimate | None:
         if not fac.taken_over_from_host:
             continue
         posts = gp.posts_per_category.get(fac.category, gp.posts_per_category.get("other", 0))
-        lines.append(ReleaseLine(fac.name, fac.category, posts,
-                                 people_for(posts, gp.reliefs_per_post, gp.supervision_and_reserve), True))
+        lines.append(
+            ReleaseLine(
+                fac.name,
+                fac.category,
+                posts,
+                people_for(posts, gp.reliefs_per_post, gp.supervision_and_reserve),
+                True,
+            )
+        )
     if gp.unnamed_facilities:
         posts_each = gp.posts_per_category.get(gp.unnamed_category, 0)
         posts = posts_each * gp.unnamed_facilities
-        lines.append(ReleaseLine(
-            f"{gp.unnamed_facilities} facilities counted but not named", gp.unnamed_category, posts,
-            people_for(posts, gp.reliefs_per_post, gp.supervision_and_reserve), False))
+        lines.append(
+            ReleaseLine(
+                f"{gp.unnamed_facilities} facilities counted but not named",
+                gp.unnamed_category,
+                posts,
+                people_for(posts, gp.reliefs_per_post, gp.supervision_and_reserve),
+                False,
+            )
+        )
     computed = sum(ln.people for ln in lines)
     reported = tuple(c for c in mandate.counts if c.what == "host_personnel_released")
     reported_values = [r.value for r in reported if r.value is not None]
@@ -172,5 +190,11 @@ def release_estimate(mandate: Mandate) -> ReleaseEstimate | None:
             "assumptions: posts per facility, reliefs per post, and whether host units released "
             "from guard duty were counted with their support and command elements."
         )
-    return ReleaseEstimate(tuple(lines), computed, reported, gp.reliefs_per_post,
-                           gp.supervision_and_reserve, explanation)
+    return ReleaseEstimate(
+        tuple(lines),
+        computed,
+        reported,
+        gp.reliefs_per_post,
+        gp.supervision_and_reserve,
+        explanation,
+    )

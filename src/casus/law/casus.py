@@ -14,8 +14,12 @@ from casus.law.logic import v_and, v_not, v_or, with_exception
 from casus.model.common import Value
 from casus.model.rules import AllOf, AnyOf, Before, Casus, Expr, NotOf, OnOrAfter
 
-_WORD = {Value.YES: "holds", Value.NO: "does not hold", Value.CONTESTED: "is contested",
-         Value.UNDETERMINED: "is undetermined"}
+_WORD = {
+    Value.YES: "holds",
+    Value.NO: "does not hold",
+    Value.CONTESTED: "is contested",
+    Value.UNDETERMINED: "is undetermined",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +33,9 @@ class CasusResult:
 
 
 def _claim_cites(pv: PropositionValue) -> tuple[str, ...]:
-    return tuple(f"claim:{c.id}" for c in pv.claims_yes) + tuple(f"claim:{c.id}" for c in pv.claims_no)
+    return tuple(f"claim:{c.id}" for c in pv.claims_yes) + tuple(
+        f"claim:{c.id}" for c in pv.claims_no
+    )
 
 
 def _prop_statement(name: str, pv: PropositionValue | None) -> str:
@@ -62,14 +68,23 @@ def evaluate_expr(
             contested.append(expr)
         cites = (cite, *_claim_cites(pv)) if pv is not None else (cite,)
         return v, Node(_prop_statement(expr, pv), v, cites)
-    if isinstance(expr, AllOf):
-        parts = [evaluate_expr(e, values, on, cite, missing, contested) for e in expr.all]
-        v = v_and(p[0] for p in parts)
-        return v, Node(f"all of {len(parts)} conditions: {v.value}", v, (cite,), tuple(p[1] for p in parts))
-    if isinstance(expr, AnyOf):
-        parts = [evaluate_expr(e, values, on, cite, missing, contested) for e in expr.any]
-        v = v_or(p[0] for p in parts)
-        return v, Node(f"any of {len(parts)} conditions: {v.value}", v, (cite,), tuple(p[1] for p in parts))
+    if isinstance(expr, (AllOf, AnyOf)):
+        conjunction = isinstance(expr, AllOf)
+        items = expr.all if isinstance(expr, AllOf) else expr.any
+        sub_missing: list[str] = []
+        sub_contested: list[str] = []
+        parts = [evaluate_expr(e, values, on, cite, sub_missing, sub_contested) for e in items]
+        v = (v_and if conjunction else v_or)(p[0] for p in parts)
+        # An open condition matters only when the others leave the answer open: a failed
+        # conjunct settles `all`, a satisfied disjunct settles `any`.
+        settled = Value.NO if conjunction else Value.YES
+        if v is not settled:
+            missing.extend(m for m in sub_missing if m not in missing)
+            contested.extend(c for c in sub_contested if c not in contested)
+        word = "all" if conjunction else "any"
+        return v, Node(
+            f"{word} of {len(parts)} conditions: {v.value}", v, (cite,), tuple(p[1] for p in parts)
+        )
     if isinstance(expr, NotOf):
         inner_v, inner = evaluate_expr(expr.not_, values, on, cite, missing, contested)
         v = v_not(inner_v)

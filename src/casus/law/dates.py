@@ -7,6 +7,7 @@ gives an explicit `NoVersionInForce`, naming the nearest versions, never a silen
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -58,7 +59,11 @@ def in_force(versions: Sequence[T], on: dt.date) -> T | NoVersionInForce:
     for v in versions:
         if v.valid_from <= on and (v.valid_to is None or on < v.valid_to):
             return v
-        if v.valid_to is not None and v.valid_to <= on and (previous_to is None or v.valid_to > previous_to):
+        if (
+            v.valid_to is not None
+            and v.valid_to <= on
+            and (previous_to is None or v.valid_to > previous_to)
+        ):
             previous_to = v.valid_to
         if v.valid_from > on and (next_from is None or v.valid_from < next_from):
             next_from = v.valid_from
@@ -82,15 +87,21 @@ def check_intervals(versions: Sequence[DatedLike]) -> tuple[list[Overlap], list[
     Gaps are reported, not rejected: a provision may lapse and return. Overlaps and empty
     intervals are errors, since a date would then have two versions or none by mistake.
     """
-    empty = [i for i, v in enumerate(versions) if v.valid_to is not None and v.valid_to <= v.valid_from]
-    order = sorted((i for i in range(len(versions)) if i not in empty), key=lambda i: versions[i].valid_from)
+    empty = [
+        i for i, v in enumerate(versions) if v.valid_to is not None and v.valid_to <= v.valid_from
+    ]
+    order = sorted(
+        (i for i in range(len(versions)) if i not in empty), key=lambda i: versions[i].valid_from
+    )
     overlaps: list[Overlap] = []
     gaps: list[Gap] = []
-    for a, b in zip(order, order[1:], strict=False):
+    for a, b in itertools.pairwise(order):
         va, vb = versions[a], versions[b]
         if va.valid_to is None or va.valid_to > vb.valid_from:
-            end = va.valid_to if vb.valid_to is None else (
-                vb.valid_to if va.valid_to is None else min(va.valid_to, vb.valid_to)
+            end = (
+                va.valid_to
+                if vb.valid_to is None
+                else (vb.valid_to if va.valid_to is None else min(va.valid_to, vb.valid_to))
             )
             overlaps.append(Overlap(a, b, vb.valid_from, end))
         elif va.valid_to < vb.valid_from:

@@ -42,7 +42,9 @@ class Reading(Frozen):
     id: Id
     label: str
     actors: list[Id] | None = Field(default=None, description="Actors whose claims count.")
-    actor_kinds: list[ActorKind] | None = Field(default=None, description="Kinds of actor whose claims count.")
+    actor_kinds: list[ActorKind] | None = Field(
+        default=None, description="Kinds of actor whose claims count."
+    )
     description: str
 
 
@@ -76,8 +78,12 @@ class Requester(Frozen):
 class Position(Frozen):
     state: StateCode
     position: PositionValue
-    basis: str = Field(description="What shows the position (a statement, a vote, a contingent sent).")
-    inferred: bool = Field(default=False, description="True when no recorded vote shows it directly.")
+    basis: str = Field(
+        description="What shows the position (a statement, a vote, a contingent sent)."
+    )
+    inferred: bool = Field(
+        default=False, description="True when no recorded vote shows it directly."
+    )
     sources: list[Id] = Field(min_length=1)
 
 
@@ -110,7 +116,9 @@ class Request(Frozen):
         default_factory=list, description="Provisions cited, as instrument/eid (no version date)."
     )
     quote: str | None = None
-    grounds: list[Id] = Field(default_factory=list, description="Ids of the claims put forward as grounds.")
+    grounds: list[Id] = Field(
+        default_factory=list, description="Ids of the claims put forward as grounds."
+    )
     sources: list[Id] = Field(min_length=1)
     decision: Decision | None = None
 
@@ -168,7 +176,8 @@ class Facility(Frozen):
     contingents: list[StateCode] = Field(min_length=1)
     tasks: str
     taken_over_from_host: bool = Field(
-        default=True, description="Whether host forces guarded it before and were freed by the handover."
+        default=True,
+        description="Whether host forces guarded it before and were freed by the handover.",
     )
     sources: list[Id] = Field(min_length=1)
 

@@ -21,7 +21,9 @@ class ProvisionVersion(Dated):
     text_status: TextStatus = Field(
         description="How far the excerpt was checked against a primary source."
     )
-    translation: str | None = Field(default=None, description="An English rendering, if quoted in another language.")
+    translation: str | None = Field(
+        default=None, description="An English rendering, if quoted in another language."
+    )
     sources: list[Id] = Field(min_length=1)
     amended_by: str | None = Field(default=None, description="What instrument made this version.")
     assumptions: list[Assumption] = Field(default_factory=list)

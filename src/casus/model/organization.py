@@ -24,7 +24,9 @@ class MembershipEvent(Frozen):
 
     date: dt.date
     status: Literal["member", "suspended", "participation_frozen", "withdrawn"]
-    what: str = Field(description="What happened, e.g. 'did not sign the 1999 prolongation protocol'.")
+    what: str = Field(
+        description="What happened, e.g. 'did not sign the 1999 prolongation protocol'."
+    )
     sources: list[Id] = Field(min_length=1)
     contested: str | None = Field(
         default=None,

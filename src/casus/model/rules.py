@@ -51,7 +51,13 @@ def _expr_form(value: Any) -> str | None:
             if key in value:
                 return f"expr:{key}"
         return None
-    for cls, key in ((AllOf, "all"), (AnyOf, "any"), (NotOf, "not"), (OnOrAfter, "on_or_after"), (Before, "before")):
+    for cls, key in (
+        (AllOf, "all"),
+        (AnyOf, "any"),
+        (NotOf, "not"),
+        (OnOrAfter, "on_or_after"),
+        (Before, "before"),
+    ):
         if isinstance(value, cls):
             return f"expr:{key}"
     return None

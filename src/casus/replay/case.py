@@ -72,38 +72,52 @@ class Replay:
         org = self.world.organizations[c.organization]
         requests = []
         for rq, ev in zip(c.requests, self.evaluations, strict=True):
-            requests.append({
-                "id": rq.id,
-                "date": rq.date.isoformat(),
-                "requester": {"state": rq.requester.state, "office": rq.requester.office,
-                              "person": rq.requester.person},
-                "addressed_to": rq.addressed_to,
-                "provisions_cited": list(rq.provisions_cited),
-                "quote": rq.quote,
-                "grounds": list(rq.grounds),
-                "sources": list(rq.sources),
-                "decision": None if rq.decision is None else {
-                    "organ": rq.decision.organ,
-                    "date": rq.decision.date.isoformat(),
-                    "outcome": rq.decision.outcome,
-                    "summary": rq.decision.summary,
-                    "positions": [
-                        {"state": p.state, "position": p.position, "basis": p.basis,
-                         "inferred": p.inferred, "sources": list(p.sources)}
-                        for p in rq.decision.positions
-                    ],
-                    "sources": list(rq.decision.sources),
-                },
-                "evaluation": ev.to_dict(),
-            })
+            requests.append(
+                {
+                    "id": rq.id,
+                    "date": rq.date.isoformat(),
+                    "requester": {
+                        "state": rq.requester.state,
+                        "office": rq.requester.office,
+                        "person": rq.requester.person,
+                    },
+                    "addressed_to": rq.addressed_to,
+                    "provisions_cited": list(rq.provisions_cited),
+                    "quote": rq.quote,
+                    "grounds": list(rq.grounds),
+                    "sources": list(rq.sources),
+                    "decision": None
+                    if rq.decision is None
+                    else {
+                        "organ": rq.decision.organ,
+                        "date": rq.decision.date.isoformat(),
+                        "outcome": rq.decision.outcome,
+                        "summary": rq.decision.summary,
+                        "positions": [
+                            {
+                                "state": p.state,
+                                "position": p.position,
+                                "basis": p.basis,
+                                "inferred": p.inferred,
+                                "sources": list(p.sources),
+                            }
+                            for p in rq.decision.positions
+                        ],
+                        "sources": list(rq.decision.sources),
+                    },
+                    "evaluation": ev.to_dict(),
+                }
+            )
         force: dict[str, Any] = {}
         if c.force:
             force = {
                 "name": c.force.name,
                 "commander": c.force.commander,
                 "headquarters": c.force.headquarters,
-                "contingents": [{"state": k.state, "units": list(k.units), "sources": list(k.sources)}
-                                for k in c.force.contingents],
+                "contingents": [
+                    {"state": k.state, "units": list(k.units), "sources": list(k.sources)}
+                    for k in c.force.contingents
+                ],
                 "figures": [g.to_dict() for g in self.figures],
                 "sources": list(c.force.sources),
             }
@@ -111,18 +125,39 @@ class Replay:
         if c.mandate:
             m = c.mandate
             mandate = {
-                "tasks": [{"text": t.text, "by": t.by, "date": t.date.isoformat() if t.date else None,
-                           "sources": list(t.sources)} for t in m.tasks],
+                "tasks": [
+                    {
+                        "text": t.text,
+                        "by": t.by,
+                        "date": t.date.isoformat() if t.date else None,
+                        "sources": list(t.sources),
+                    }
+                    for t in m.tasks
+                ],
                 "facilities": [
-                    {"id": f.id, "name": f.name, "category": f.category, "contingents": list(f.contingents),
-                     "tasks": f.tasks, "taken_over_from_host": f.taken_over_from_host,
-                     "sources": list(f.sources)}
+                    {
+                        "id": f.id,
+                        "name": f.name,
+                        "category": f.category,
+                        "contingents": list(f.contingents),
+                        "tasks": f.tasks,
+                        "taken_over_from_host": f.taken_over_from_host,
+                        "sources": list(f.sources),
+                    }
                     for f in m.facilities
                 ],
                 "counts": [
-                    {"id": n.id, "what": n.what, "value": n.value, "text": n.text, "qualifier": n.qualifier,
-                     "by": n.by, "date": n.date.isoformat() if n.date else None, "quote": n.quote,
-                     "sources": list(n.sources)}
+                    {
+                        "id": n.id,
+                        "what": n.what,
+                        "value": n.value,
+                        "text": n.text,
+                        "qualifier": n.qualifier,
+                        "by": n.by,
+                        "date": n.date.isoformat() if n.date else None,
+                        "quote": n.quote,
+                        "sources": list(n.sources),
+                    }
                     for n in m.counts
                 ],
                 "host_personnel_released": self.release.to_dict() if self.release else None,
@@ -137,36 +172,61 @@ class Replay:
             "organization": {"id": org.id, "name": org.name},
             "summary": c.summary,
             "hypothetical": c.hypothetical,
-            "readings": [{"id": r.id, "label": r.label, "description": r.description} for r in c.readings],
+            "readings": [
+                {"id": r.id, "label": r.label, "description": r.description} for r in c.readings
+            ],
             "default_reading": c.default_reading,
             "timeline": [
-                {"date": e.date.isoformat(), "end": e.end.isoformat() if e.end else None,
-                 "event": e.event, "sources": list(e.sources)}
+                {
+                    "date": e.date.isoformat(),
+                    "end": e.end.isoformat() if e.end else None,
+                    "event": e.event,
+                    "sources": list(e.sources),
+                }
                 for e in sorted(c.timeline, key=lambda e: e.date)
             ],
             "requests": requests,
             "force": force,
             "mandate": mandate,
             "phases": [
-                {"id": p.id, "name": p.name, "start": p.start.isoformat(),
-                 "end": p.end.isoformat() if p.end else None, "summary": p.summary,
-                 "sources": list(p.sources)}
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat() if p.end else None,
+                    "summary": p.summary,
+                    "sources": list(p.sources),
+                }
                 for p in c.phases
             ],
-            "actors": [{"id": a.id, "name": a.name, "kind": a.kind, "state": a.state} for a in c.actors],
+            "actors": [
+                {"id": a.id, "name": a.name, "kind": a.kind, "state": a.state} for a in c.actors
+            ],
             "claims": [
-                {"id": cl.id, "proposition": cl.proposition, "value": cl.value, "by": cl.by,
-                 "by_name": actors[cl.by].name if cl.by in actors else cl.by,
-                 "date": cl.date.isoformat() if cl.date else None, "quote": cl.quote,
-                 "status": cl.status, "sources": list(cl.sources), "note": cl.note}
+                {
+                    "id": cl.id,
+                    "proposition": cl.proposition,
+                    "value": cl.value,
+                    "by": cl.by,
+                    "by_name": actors[cl.by].name if cl.by in actors else cl.by,
+                    "date": cl.date.isoformat() if cl.date else None,
+                    "quote": cl.quote,
+                    "status": cl.status,
+                    "sources": list(cl.sources),
+                    "note": cl.note,
+                }
                 for cl in c.claims
             ],
-            "assumptions": [{"id": a.id, "label": a.label, "text": a.text, "sources": list(a.sources)}
-                            for a in c.assumptions],
+            "assumptions": [
+                {"id": a.id, "label": a.label, "text": a.text, "sources": list(a.sources)}
+                for a in c.assumptions
+            ],
             "sources": {
                 s: {
-                    "title": src.title, "publisher": src.publisher,
-                    "date": src.date.isoformat() if src.date else None, "url": src.url,
+                    "title": src.title,
+                    "publisher": src.publisher,
+                    "date": src.date.isoformat() if src.date else None,
+                    "url": src.url,
                     "kind": src.kind,
                 }
                 for s in self.cited_sources()

@@ -22,6 +22,8 @@ def write_schemas(out: Path) -> list[Path]:
     written = []
     for kind in KINDS:
         target = out / f"{kind}.schema.json"
-        target.write_text(json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        target.write_text(
+            json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         written.append(target)
     return written

@@ -83,7 +83,17 @@ def load_file(path: Path, kinds: Iterable[str] | None = None) -> Loaded:
     allowed = list(kinds) if kinds is not None else list(KINDS)
     if not isinstance(data, dict):
         what = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise DataError([FileError(shown, 1, 1, "", f"expected a mapping with a 'kind' key ({', '.join(allowed)}), found {what}")])
+        raise DataError(
+            [
+                FileError(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    f"expected a mapping with a 'kind' key ({', '.join(allowed)}), found {what}",
+                )
+            ]
+        )
     kind = data.get("kind")
     if kind not in allowed:
         msg = (
@@ -115,7 +125,10 @@ def _dupes(items: Sequence[Any], attr: str, where: Loc, what: str) -> Iterator[t
     for i, item in enumerate(items):
         key = getattr(item, attr)
         if key in seen:
-            yield (*where, i, attr), f"expected a unique {what}, found '{key}' again (first at {show_path((*where, seen[key]))})"
+            yield (
+                (*where, i, attr),
+                f"expected a unique {what}, found '{key}' again (first at {show_path((*where, seen[key]))})",
+            )
         else:
             seen[key] = i
 
@@ -124,16 +137,22 @@ def _intervals(items: Sequence[Any], where: Loc, what: str) -> Iterator[tuple[Lo
     overlaps, _gaps, empty = check_intervals(items)
     for i in empty:
         v = items[i]
-        yield (*where, i, "valid_to"), (
-            f"expected valid_to after valid_from ({v.valid_from.isoformat()}), found "
-            f"{v.valid_to.isoformat()}: the interval [valid_from, valid_to) would be empty"
+        yield (
+            (*where, i, "valid_to"),
+            (
+                f"expected valid_to after valid_from ({v.valid_from.isoformat()}), found "
+                f"{v.valid_to.isoformat()}: the interval [valid_from, valid_to) would be empty"
+            ),
         )
     for o in overlaps:
         a, b = items[o.first], items[o.second]
         a_to = a.valid_to.isoformat() if a.valid_to else "open"
-        yield (*where, o.second, "valid_from"), (
-            f"expected {what} that do not overlap, found this one (from {b.valid_from.isoformat()}) "
-            f"inside {show_path((*where, o.first))} [{a.valid_from.isoformat()}, {a_to})"
+        yield (
+            (*where, o.second, "valid_from"),
+            (
+                f"expected {what} that do not overlap, found this one (from {b.valid_from.isoformat()}) "
+                f"inside {show_path((*where, o.first))} [{a.valid_from.isoformat()}, {a_to})"
+            ),
         )
 
 
@@ -153,7 +172,10 @@ def check_model(model: Any) -> Iterator[tuple[Loc, str]]:
 def _check_instrument(inst: Instrument) -> Iterator[tuple[Loc, str]]:
     yield from _dupes(inst.provisions, "eid", ("provisions",), "provision eid")
     if inst.signed and inst.in_force and inst.in_force < inst.signed:
-        yield ("in_force",), f"expected an entry into force on or after signature ({inst.signed.isoformat()}), found {inst.in_force.isoformat()}"
+        yield (
+            ("in_force",),
+            f"expected an entry into force on or after signature ({inst.signed.isoformat()}), found {inst.in_force.isoformat()}",
+        )
     for p, prov in enumerate(inst.provisions):
         yield from _intervals(prov.versions, ("provisions", p, "versions"), "versions")
         for v, version in enumerate(prov.versions):
@@ -164,17 +186,25 @@ def _check_instrument(inst: Instrument) -> Iterator[tuple[Loc, str]]:
             known = {a.id for a in version.assumptions}
             for k, aid in enumerate(version.casus.invoked_by.assumptions):
                 if aid not in known:
-                    yield (*here, "casus", "invoked_by", "assumptions", k), (
-                        f"expected the id of an assumption of this version ({', '.join(sorted(known)) or 'none defined'}), found '{aid}'"
+                    yield (
+                        (*here, "casus", "invoked_by", "assumptions", k),
+                        (
+                            f"expected the id of an assumption of this version ({', '.join(sorted(known)) or 'none defined'}), found '{aid}'"
+                        ),
                     )
             for e, exc in enumerate(version.casus.exceptions):
                 for k, aid in enumerate(exc.assumptions):
                     if aid not in known:
-                        yield (*here, "casus", "exceptions", e, "assumptions", k), (
-                            f"expected the id of an assumption of this version, found '{aid}'"
+                        yield (
+                            (*here, "casus", "exceptions", e, "assumptions", k),
+                            (f"expected the id of an assumption of this version, found '{aid}'"),
                         )
-            yield from _dupes(version.casus.exceptions, "id", (*here, "casus", "exceptions"), "exception id")
-            yield from _dupes(version.casus.obligations, "id", (*here, "casus", "obligations"), "obligation id")
+            yield from _dupes(
+                version.casus.exceptions, "id", (*here, "casus", "exceptions"), "exception id"
+            )
+            yield from _dupes(
+                version.casus.obligations, "id", (*here, "casus", "obligations"), "obligation id"
+            )
 
 
 def _check_organization(org: Organization) -> Iterator[tuple[Loc, str]]:
@@ -184,8 +214,11 @@ def _check_organization(org: Organization) -> Iterator[tuple[Loc, str]]:
         for e in range(1, len(member.events)):
             prev, cur = member.events[e - 1], member.events[e]
             if cur.date <= prev.date:
-                yield ("members", m, "events", e, "date"), (
-                    f"expected events in date order, after {prev.date.isoformat()}, found {cur.date.isoformat()}"
+                yield (
+                    ("members", m, "events", e, "date"),
+                    (
+                        f"expected events in date order, after {prev.date.isoformat()}, found {cur.date.isoformat()}"
+                    ),
                 )
     for o, organ in enumerate(org.organs):
         yield from _intervals(organ.voting, ("organs", o, "voting"), "voting rules")
@@ -198,7 +231,10 @@ def _check_actor_refs(
     for i, item in enumerate(items):
         ref = getattr(item, attr)
         if ref not in actors:
-            yield (*where, i, attr), f"expected the id of {what} defined in this file, found '{ref}'"
+            yield (
+                (*where, i, attr),
+                f"expected the id of {what} defined in this file, found '{ref}'",
+            )
 
 
 def _check_case(case: Case) -> Iterator[tuple[Loc, str]]:
@@ -208,8 +244,11 @@ def _check_case(case: Case) -> Iterator[tuple[Loc, str]]:
     yield from _dupes(case.claims, "id", ("claims",), "claim id")
     yield from _dupes(case.requests, "id", ("requests",), "request id")
     if case.default_reading not in {r.id for r in case.readings}:
-        yield ("default_reading",), (
-            f"expected the id of a reading ({', '.join(r.id for r in case.readings)}), found '{case.default_reading}'"
+        yield (
+            ("default_reading",),
+            (
+                f"expected the id of a reading ({', '.join(r.id for r in case.readings)}), found '{case.default_reading}'"
+            ),
         )
     for r, reading in enumerate(case.readings):
         for k, a in enumerate(reading.actors or []):
@@ -220,27 +259,49 @@ def _check_case(case: Case) -> Iterator[tuple[Loc, str]]:
     for q, req in enumerate(case.requests):
         for g, gid in enumerate(req.grounds):
             if gid not in claim_ids:
-                yield ("requests", q, "grounds", g), f"expected the id of a claim in this file, found '{gid}'"
+                yield (
+                    ("requests", q, "grounds", g),
+                    f"expected the id of a claim in this file, found '{gid}'",
+                )
         if req.decision is not None:
-            yield from _dupes(req.decision.positions, "state", ("requests", q, "decision", "positions"), "state")
+            yield from _dupes(
+                req.decision.positions, "state", ("requests", q, "decision", "positions"), "state"
+            )
             if req.decision.date < req.date:
-                yield ("requests", q, "decision", "date"), (
-                    f"expected a decision on or after the request ({req.date.isoformat()}), found {req.decision.date.isoformat()}"
+                yield (
+                    ("requests", q, "decision", "date"),
+                    (
+                        f"expected a decision on or after the request ({req.date.isoformat()}), found {req.decision.date.isoformat()}"
+                    ),
                 )
     if case.force is not None:
-        yield from _check_actor_refs(case.force.figures, "by", ("force", "figures"), actors, "an actor")
+        yield from _check_actor_refs(
+            case.force.figures, "by", ("force", "figures"), actors, "an actor"
+        )
         yield from _dupes(case.force.figures, "id", ("force", "figures"), "figure id")
-        yield from _dupes(case.force.contingents, "state", ("force", "contingents"), "contingent state")
+        yield from _dupes(
+            case.force.contingents, "state", ("force", "contingents"), "contingent state"
+        )
     if case.mandate is not None:
-        yield from _check_actor_refs(case.mandate.tasks, "by", ("mandate", "tasks"), actors, "an actor")
-        yield from _check_actor_refs(case.mandate.counts, "by", ("mandate", "counts"), actors, "an actor")
+        yield from _check_actor_refs(
+            case.mandate.tasks, "by", ("mandate", "tasks"), actors, "an actor"
+        )
+        yield from _check_actor_refs(
+            case.mandate.counts, "by", ("mandate", "counts"), actors, "an actor"
+        )
         yield from _dupes(case.mandate.facilities, "id", ("mandate", "facilities"), "facility id")
     for p, phase in enumerate(case.phases):
         if phase.end is not None and phase.end < phase.start:
-            yield ("phases", p, "end"), f"expected an end on or after the start ({phase.start.isoformat()}), found {phase.end.isoformat()}"
+            yield (
+                ("phases", p, "end"),
+                f"expected an end on or after the start ({phase.start.isoformat()}), found {phase.end.isoformat()}",
+            )
     for t, ev in enumerate(case.timeline):
         if ev.end is not None and ev.end < ev.date:
-            yield ("timeline", t, "end"), f"expected an end on or after the date ({ev.date.isoformat()}), found {ev.end.isoformat()}"
+            yield (
+                ("timeline", t, "end"),
+                f"expected an end on or after the date ({ev.date.isoformat()}), found {ev.end.isoformat()}",
+            )
 
 
 def _check_request_file(rf: RequestFile) -> Iterator[tuple[Loc, str]]:
@@ -281,40 +342,86 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
         if isinstance(m, SourceFile):
             continue
         for loc, sid in _walk_sources(m, ()):
-            if sid not in world.sources and not (isinstance(m, RequestFile) and sid == "request-file"):
+            if sid not in world.sources and not (
+                isinstance(m, RequestFile) and sid == "request-file"
+            ):
                 problems.append((loc, f"expected the id of a known source, found '{sid}'"))
-        if isinstance(m, Instrument) and m.organization and m.organization not in world.organizations:
-            problems.append((("organization",), f"expected a known organization ({', '.join(world.organizations)}), found '{m.organization}'"))
+        if (
+            isinstance(m, Instrument)
+            and m.organization
+            and m.organization not in world.organizations
+        ):
+            problems.append(
+                (
+                    ("organization",),
+                    f"expected a known organization ({', '.join(world.organizations)}), found '{m.organization}'",
+                )
+            )
         if isinstance(m, Organization):
             if m.founding_instrument not in world.instruments:
-                problems.append((("founding_instrument",), f"expected a known instrument, found '{m.founding_instrument}'"))
+                problems.append(
+                    (
+                        ("founding_instrument",),
+                        f"expected a known instrument, found '{m.founding_instrument}'",
+                    )
+                )
             for o, organ in enumerate(m.organs):
                 for r, rule in enumerate(organ.voting):
                     if rule.provision and not _provision_exists(world, rule.provision):
-                        problems.append((("organs", o, "voting", r, "provision"), f"expected instrument/eid of a known provision, found '{rule.provision}'"))
+                        problems.append(
+                            (
+                                ("organs", o, "voting", r, "provision"),
+                                f"expected instrument/eid of a known provision, found '{rule.provision}'",
+                            )
+                        )
         if isinstance(m, (Case, RequestFile)):
             org = world.organizations.get(m.organization)
             if org is None:
-                problems.append((("organization",), f"expected a known organization ({', '.join(world.organizations) or 'none loaded'}), found '{m.organization}'"))
-            requests = m.requests if isinstance(m, Case) else [m]
+                problems.append(
+                    (
+                        ("organization",),
+                        f"expected a known organization ({', '.join(world.organizations) or 'none loaded'}), found '{m.organization}'",
+                    )
+                )
+            requests: list[Request | RequestFile] = list(m.requests) if isinstance(m, Case) else [m]
             for q, req in enumerate(requests):
                 base: Loc = ("requests", q) if isinstance(m, Case) else ()
                 for c, ref in enumerate(req.provisions_cited):
                     if not _provision_exists(world, ref):
-                        problems.append(((*base, "provisions_cited", c), f"expected instrument/eid of a known provision, found '{ref}'"))
+                        problems.append(
+                            (
+                                (*base, "provisions_cited", c),
+                                f"expected instrument/eid of a known provision, found '{ref}'",
+                            )
+                        )
                 if org is None:
                     continue
                 states = {mm.state for mm in org.members}
                 if isinstance(req, Request) and req.decision is not None:
                     if org.organ(req.decision.organ) is None:
-                        problems.append(((*base, "decision", "organ"), f"expected an organ of {org.id} ({', '.join(o.id for o in org.organs)}), found '{req.decision.organ}'"))
+                        problems.append(
+                            (
+                                (*base, "decision", "organ"),
+                                f"expected an organ of {org.id} ({', '.join(o.id for o in org.organs)}), found '{req.decision.organ}'",
+                            )
+                        )
                     for p, pos in enumerate(req.decision.positions):
                         if pos.state not in states:
-                            problems.append(((*base, "decision", "positions", p, "state"), f"expected a state that is or was a member of {org.id}, found '{pos.state}'"))
+                            problems.append(
+                                (
+                                    (*base, "decision", "positions", p, "state"),
+                                    f"expected a state that is or was a member of {org.id}, found '{pos.state}'",
+                                )
+                            )
                 if isinstance(m, RequestFile):
                     for state in m.positions:
                         if state not in states:
-                            problems.append((("positions", state), f"expected a state that is or was a member of {org.id}, found '{state}'"))
+                            problems.append(
+                                (
+                                    ("positions", state),
+                                    f"expected a state that is or was a member of {org.id}, found '{state}'",
+                                )
+                            )
         if problems:
             errors.extend(_errors_at(f.text, f.shown, problems))
     return errors
@@ -351,11 +458,22 @@ def assemble(files: Sequence[Loaded]) -> tuple[World, list[FileError]]:
             items = [("case", m.id, m, ("id",))]
         for kind, ident, model, loc in items:
             if (kind, ident) in seen:
-                errors.append(f.locate(loc, f"expected a unique {kind} id, found '{ident}' already defined in {seen[(kind, ident)]}"))
+                errors.append(
+                    f.locate(
+                        loc,
+                        f"expected a unique {kind} id, found '{ident}' already defined in {seen[(kind, ident)]}",
+                    )
+                )
                 continue
             seen[(kind, ident)] = f.shown
-            {"source": world.sources, "instrument": world.instruments,
-             "organization": world.organizations, "case": world.cases}[kind][ident] = model
+            tables: dict[str, dict[str, Any]] = {
+                "source": world.sources,
+                "instrument": world.instruments,
+                "organization": world.organizations,
+                "case": world.cases,
+            }
+            table = tables[kind]
+            table[ident] = model
     return world, errors
 
 

@@ -124,7 +124,12 @@ def message(error: ErrorDetails, root: type[BaseModel]) -> str:
         return f"expected no key '{key}' here, found it (unknown key)"
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected')}, found {found(value)}"
-    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+    if kind in (
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "date_from_datetime_inexact",
+    ):
         why = f" ({ctx['error']})" if "error" in ctx else ""
         return f"expected an ISO date YYYY-MM-DD, found {found(value)}{why}"
     if kind == "string_pattern_mismatch":
@@ -144,13 +149,19 @@ def message(error: ErrorDetails, root: type[BaseModel]) -> str:
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected a mapping, found {found(value)}"
     if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} item(s), found {ctx.get('actual_length')}"
+        return (
+            f"expected at least {ctx.get('min_length')} item(s), found {ctx.get('actual_length')}"
+        )
     if kind == "too_long":
         return f"expected at most {ctx.get('max_length')}, found {ctx.get('actual_length')}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = next(iter(ctx.values()), "?")
-        words = {"greater_than_equal": "at least", "less_than_equal": "at most",
-                 "greater_than": "more than", "less_than": "less than"}[kind]
+        words = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
         return f"expected a number {words} {bound}, found {found(value)}"
     if kind == "expression":
         return f"{error['msg']}; found {found(value)}"

@@ -53,9 +53,17 @@ def read_text(path: Path, shown: str) -> tuple[str | None, FileError | None]:
     except IsADirectoryError:
         return None, FileError(shown, None, None, "", "expected a file, found a directory")
     except UnicodeDecodeError as e:
-        return None, FileError(shown, None, None, "", f"expected UTF-8 text, found undecodable bytes at offset {e.start}")
+        return None, FileError(
+            shown,
+            None,
+            None,
+            "",
+            f"expected UTF-8 text, found undecodable bytes at offset {e.start}",
+        )
     except OSError as e:
-        return None, FileError(shown, None, None, "", f"expected a readable file, found: {e.strerror}")
+        return None, FileError(
+            shown, None, None, "", f"expected a readable file, found: {e.strerror}"
+        )
 
 
 def _yaml_error(error: YAMLError, shown: str) -> FileError:
@@ -64,8 +72,16 @@ def _yaml_error(error: YAMLError, shown: str) -> FileError:
         problem = error.problem or "invalid YAML"
         context = f" ({error.context})" if error.context else ""
         if mark is not None:
-            return FileError(shown, mark.line + 1, mark.column + 1, "", f"expected valid YAML, found a syntax error: {problem}{context}")
-        return FileError(shown, None, None, "", f"expected valid YAML, found a syntax error: {problem}{context}")
+            return FileError(
+                shown,
+                mark.line + 1,
+                mark.column + 1,
+                "",
+                f"expected valid YAML, found a syntax error: {problem}{context}",
+            )
+        return FileError(
+            shown, None, None, "", f"expected valid YAML, found a syntax error: {problem}{context}"
+        )
     return FileError(shown, None, None, "", f"expected valid YAML, found: {error}")
 
 

@@ -66,19 +66,46 @@ def decide(
         if objecting:
             reason = f"objected by {', '.join(objecting)}: under consensus an objection blocks"
             return VoteResult(
-                "refused", Value.NO, rule, limited_format, joined, not_joined, tuple(objecting),
-                tuple(missing), tuple(objecting) if len(objecting) == 1 else (), (), reason,
+                "refused",
+                Value.NO,
+                rule,
+                limited_format,
+                joined,
+                not_joined,
+                tuple(objecting),
+                tuple(missing),
+                tuple(objecting) if len(objecting) == 1 else (),
+                (),
+                reason,
             )
         if missing:
             reason = f"no recorded position for {', '.join(missing)}, any of whom could object"
             return VoteResult(
-                "undetermined", Value.UNDETERMINED, rule, limited_format, joined, not_joined, (),
-                tuple(missing), (), (), reason,
+                "undetermined",
+                Value.UNDETERMINED,
+                rule,
+                limited_format,
+                joined,
+                not_joined,
+                (),
+                tuple(missing),
+                (),
+                (),
+                reason,
             )
         if not support:
             reason = "no member supports the decision"
             return VoteResult(
-                "refused", Value.NO, rule, limited_format, joined, not_joined, (), (), everyone, (),
+                "refused",
+                Value.NO,
+                rule,
+                limited_format,
+                joined,
+                not_joined,
+                (),
+                (),
+                everyone,
+                (),
                 reason,
             )
         if others and limited_format:
@@ -88,13 +115,24 @@ def decide(
             )
             binds = joined
         elif others:
-            reason = f"no objection; {', '.join(others)} abstained or was absent, which does not block"
+            reason = (
+                f"no objection; {', '.join(others)} abstained or was absent, which does not block"
+            )
             binds = everyone
         else:
             reason = "every member supports; no objection"
             binds = everyone
         return VoteResult(
-            "approved", Value.YES, rule, limited_format, joined, not_joined, (), (), everyone, binds,
+            "approved",
+            Value.YES,
+            rule,
+            limited_format,
+            joined,
+            not_joined,
+            (),
+            (),
+            everyone,
+            binds,
             reason,
         )
 
@@ -103,17 +141,43 @@ def decide(
     if non_supporting:
         reason = f"not supported by {', '.join(non_supporting)}: unanimity needs every member"
         return VoteResult(
-            "refused", Value.NO, rule, False, joined, not_joined, tuple(non_supporting),
-            tuple(missing), tuple(non_supporting) if len(non_supporting) == 1 and not missing else (),
-            (), reason,
+            "refused",
+            Value.NO,
+            rule,
+            False,
+            joined,
+            not_joined,
+            tuple(non_supporting),
+            tuple(missing),
+            tuple(non_supporting) if len(non_supporting) == 1 and not missing else (),
+            (),
+            reason,
         )
     if missing:
         reason = f"no recorded position for {', '.join(missing)}"
         return VoteResult(
-            "undetermined", Value.UNDETERMINED, rule, False, joined, not_joined, (), tuple(missing),
-            (), (), reason,
+            "undetermined",
+            Value.UNDETERMINED,
+            rule,
+            False,
+            joined,
+            not_joined,
+            (),
+            tuple(missing),
+            (),
+            (),
+            reason,
         )
     return VoteResult(
-        "approved", Value.YES, rule, False, joined, (), (), (), everyone, everyone,
+        "approved",
+        Value.YES,
+        rule,
+        False,
+        joined,
+        (),
+        (),
+        (),
+        everyone,
+        everyone,
         "every member supports",
     )

@@ -1,0 +1,96 @@
+"""casus benchmarks: prints one JSON document.
+
+Each figure comes with a baseline measured in the same run, and the ratio between them, because
+the machines are shared and noisy: absolute times drift, ratios hold.
+
+- evaluate_kz_request: one in-process `evaluate` of the Kazakhstan request of 5 January 2022,
+  with its full explanation tree, against a calibration workload (sorting 1,000 integers).
+- replay_process: the wall time of `casus replay kz-2022 --json` as a fresh process, against
+  `python -c pass`, run alternately.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from typing import Any
+
+
+def _median_per_call(stmt: Any, number: int, repeat: int) -> float:
+    runs = timeit.repeat(stmt, number=number, repeat=repeat)
+    return statistics.median(runs) / number
+
+
+def bench_evaluate(repeat: int = 15) -> dict[str, Any]:
+    import casus
+
+    world = casus.load_world()
+    case = world.cases["kz-2022"]
+    inv = casus.from_case(case, case.requests[0])
+    evaluation = casus.evaluate(world, inv)
+    nodes = len(evaluation.explanation.walk())
+    data = list(range(1000, 0, -1))
+    number = 2000
+    per_eval = _median_per_call(lambda: casus.evaluate(world, inv), number, repeat)
+    per_calib = _median_per_call(lambda: sorted(data), number, repeat)
+    return {
+        "median_seconds": per_eval,
+        "median_microseconds": round(per_eval * 1e6, 2),
+        "explanation_nodes": nodes,
+        "baseline": "sorted() of 1,000 integers, same process, same run",
+        "baseline_median_microseconds": round(per_calib * 1e6, 2),
+        "ratio_to_baseline": round(per_eval / per_calib, 2),
+        "target_microseconds": 50,
+        "meets_target": per_eval * 1e6 < 50,
+        "calls_per_run": number,
+        "runs": repeat,
+    }
+
+
+def _wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def bench_replay_process(runs: int = 9) -> dict[str, Any]:
+    replay_cmd = [sys.executable, "-m", "casus", "replay", "kz-2022", "--json"]
+    base_cmd = [sys.executable, "-c", "pass"]
+    _wall(replay_cmd)  # warm-up: file cache, bytecode
+    _wall(base_cmd)
+    replay_times, base_times, ratios = [], [], []
+    for _ in range(runs):
+        r = _wall(replay_cmd)
+        b = _wall(base_cmd)
+        replay_times.append(r)
+        base_times.append(b)
+        ratios.append(r / b)
+    med = statistics.median(replay_times)
+    return {
+        "command": "python -m casus replay kz-2022 --json",
+        "median_seconds": round(med, 4),
+        "baseline": "python -c pass, run alternately in the same loop",
+        "baseline_median_seconds": round(statistics.median(base_times), 4),
+        "ratio_to_baseline_median": round(statistics.median(ratios), 2),
+        "target_seconds": 0.6,
+        "meets_target": med < 0.6,
+        "runs": runs,
+    }
+
+
+def main() -> None:
+    doc = {
+        "evaluate_kz_request": bench_evaluate(),
+        "replay_process": bench_replay_process(),
+        "python": sys.version.split()[0],
+    }
+    json.dump(doc, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""Terminal rendering (Rich) of the same documents `--json` prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.tree import Tree
+
+_STYLE = {
+    "yes": "bold green",
+    "no": "bold red",
+    "contested": "bold yellow",
+    "undetermined": "bold magenta",
+}
+
+
+def _v(value: str | None) -> str:
+    if value is None:
+        return "-"
+    style = _STYLE.get(value)
+    return f"[{style}]{value}[/]" if style else escape(str(value))
+
+
+def _src(ids: list[str]) -> str:
+    return escape(", ".join(ids))
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_cases(rows: list[dict[str, Any]]) -> None:
+    t = Table(title="Cases", show_lines=False)
+    for col in ("id", "organization", "request date(s)", "recorded outcome(s)", "title"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(
+            r["id"],
+            r["organization"],
+            ", ".join(r["dates"]),
+            ", ".join(r["recorded"]),
+            escape(r["title"]) + (" [dim](hypothetical)[/]" if r["hypothetical"] else ""),
+        )
+    _console().print(t)
+
+
+def _tree(node: dict[str, Any], into: Tree) -> None:
+    cites = f" [dim]\\[{escape('; '.join(node['cites']))}][/]" if node["cites"] else ""
+    branch = into.add(f"{_v(node['value'])} {escape(node['statement'])}{cites}")
+    for child in node["children"]:
+        _tree(child, branch)
+
+
+def print_evaluation(
+    ev: dict[str, Any],
+    *,
+    title: str,
+    console: Console | None = None,
+    claims: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    c = console or _console()
+    c.rule(
+        f"[bold]{escape(title)}[/]: evaluated on {ev['on']} under {escape(ev['readings'][ev['reading']])}"
+    )
+
+    t = Table(title="In force that day, and whether each casus arose", show_lines=True)
+    t.add_column("provision (instrument/eid@version)")
+    t.add_column("text", max_width=60)
+    t.add_column("entitled")
+    for _rid, label in ev["readings"].items():
+        t.add_column(escape(label))
+    for trig in ev["triggered"]:
+        text = f"[dim]{trig['text_status']}[/] {escape(trig['text'][:240])}"
+        t.add_row(
+            escape(f"{trig['provision']}\n{trig['heading']}")
+            + ("" if trig["cited"] else "\n[dim](not cited)[/]"),
+            text,
+            _v(trig["entitled"]),
+            *(_v(trig["readings"][rid]) for rid in ev["readings"]),
+        )
+    c.print(t)
+    for n in ev["not_in_force"]:
+        c.print(f"[red]not in force[/] {escape(n['provision'])}: {escape(n['reason'])}")
+    for trig in ev["triggered"]:
+        if trig["missing"]:
+            c.print(
+                f"{escape(trig['provision'])}: [magenta]undetermined, missing:[/] {escape(', '.join(trig['missing']))}"
+            )
+        if trig["contested"]:
+            c.print(
+                f"{escape(trig['provision'])}: [yellow]contested:[/] {escape(', '.join(trig['contested']))}"
+            )
+    c.print(f"Requester entitled to ask: {_v(ev['entitled'])}")
+
+    if ev["organ"]:
+        rule = ev["rule"] or {}
+        fmt = ", with the limited format" if rule.get("limited_format") else ""
+        c.print(
+            f"Deciding organ: [bold]{escape(ev['organ']['name'])}[/] ({escape(ev['organ']['composition'])}); "
+            f"rule: [bold]{escape(str(rule.get('rule', 'none in force')))}{fmt}[/] "
+            f"[dim]({escape(str(rule.get('basis', '')))}; {_src(rule.get('cites', []))})[/]"
+        )
+    vote = ev["vote"]
+    if vote:
+        c.print(f"Vote: {_v(vote['value'])} {escape(vote['outcome'])}: {escape(vote['reason'])}")
+        if vote["pivotal"]:
+            c.print(
+                f"[dim]Pivotal (one change of position alone would change the outcome): {escape(', '.join(vote['pivotal']))}[/]"
+            )
+
+    o = ev["outcome"]
+    ot = Table(title="Outcome", show_lines=False)
+    ot.add_column("computed (rules)")
+    ot.add_column("recorded")
+    ot.add_column("agrees")
+    ot.add_column("by reading")
+    agrees = {True: "[green]yes[/]", False: "[red]no[/]", None: "-"}[o["agrees"]]
+    rec = o["recorded"] or "-"
+    if o.get("recorded_date"):
+        rec += f" ({o['recorded_date']})"
+    if o.get("announced_by"):
+        a = o["announced_by"]
+        rec += f"\nannounced by {a['person']}, {a['office']}"
+    ot.add_row(
+        f"{_v(o['value'])} {escape(o['computed'])}\n[dim]basis: {o['basis']}[/]",
+        escape(rec),
+        agrees,
+        escape("\n".join(f"{ev['readings'][k]}: {v}" for k, v in o["by_reading"].items())),
+    )
+    c.print(ot)
+    if o.get("difference"):
+        c.print(f"[yellow]{escape(o['difference'])}[/]")
+
+    if ev["obligations"]:
+        obt = Table(title="Obligations that follow", show_lines=True)
+        obt.add_column("provision")
+        obt.add_column("duty")
+        obt.add_column("bearers")
+        obt.add_column("value")
+        for ob in ev["obligations"]:
+            bearers = (
+                "; ".join(f"{s['state']}: {s['value']} ({s['why']})" for s in ob["states"])
+                or ob["bearer"]
+            )
+            obt.add_row(
+                escape(ob["provision"]),
+                escape(f"{ob['modality']} {ob['duty']}"),
+                escape(bearers),
+                _v(ob["value"]),
+            )
+        c.print(obt)
+
+    if ev["assumptions"]:
+        at = Table(
+            title="Assumptions this evaluation rests on (labelled; not verified text)",
+            show_lines=True,
+        )
+        at.add_column("label")
+        at.add_column("id")
+        at.add_column("assumption", max_width=90)
+        at.add_column("where")
+        for a in ev["assumptions"]:
+            at.add_row(
+                f"[yellow]{a['label']}[/]", escape(a["id"]), escape(a["text"]), escape(a["where"])
+            )
+        c.print(at)
+    for note in ev.get("notes", []):
+        c.print(f"[dim]note: {escape(note)}[/]")
+
+    tree = Tree("[bold]Explanation[/] (every step cites a provision version, claims or sources)")
+    _tree(ev["explanation"], tree)
+    c.print(tree)
+
+
+def print_replay(doc: dict[str, Any]) -> None:
+    c = _console()
+    c.print(
+        Panel(
+            f"[bold]{escape(doc['title'])}[/]\n{escape(doc['organization']['name'])}\n\n{escape(doc['summary'])}",
+            title=f"casus replay {doc['case']}",
+        )
+    )
+
+    t = Table(title="Timeline", show_lines=False)
+    t.add_column("date")
+    t.add_column("event", max_width=90)
+    t.add_column("sources", style="dim", max_width=40)
+    for e in doc["timeline"]:
+        date = e["date"] + (f" to {e['end']}" if e["end"] else "")
+        t.add_row(date, escape(e["event"]), _src(e["sources"]))
+    c.print(t)
+
+    claims = {cl["id"]: cl for cl in doc["claims"]}
+    for rq in doc["requests"]:
+        r = rq["requester"]
+        body = (
+            f"{rq['date']}: {escape(r['person'])} ({r['office'].replace('_', ' ')} of {r['state']}) "
+            f"to {escape(rq['addressed_to'])}\nProvisions cited: {escape(', '.join(rq['provisions_cited']) or 'none')}"
+        )
+        if rq.get("quote"):
+            body += f"\n\u201c{escape(rq['quote'])}\u201d [dim]({_src(rq['sources'])})[/]"
+        c.print(Panel(body, title=f"Request {rq['id']}"))
+        print_evaluation(rq["evaluation"], title=f"Request {rq['id']}", console=c, claims=claims)
+
+    ct = Table(title="Claims (each is somebody's; a reading decides whose count)", show_lines=True)
+    for col in ("proposition", "value", "by", "status", "quote", "sources"):
+        ct.add_column(col, max_width=50 if col == "quote" else None)
+    for cl in sorted(doc["claims"], key=lambda x: x["proposition"]):
+        ct.add_row(
+            escape(cl["proposition"]),
+            cl["value"],
+            escape(cl["by_name"]),
+            cl["status"],
+            escape(cl["quote"] or cl.get("note") or ""),
+            _src(cl["sources"]),
+        )
+    c.print(ct)
+
+    f = doc["force"]
+    if f:
+        c.print(
+            Panel(
+                f"{escape(f['name'])}\nCommander: {escape(f['commander'] or '-')}\nHeadquarters: {escape(f['headquarters'] or '-')}\n"
+                f"Contingents: {escape('; '.join(k['state'] + (' (' + ', '.join(k['units']) + ')' if k['units'] else '') for k in f['contingents']))}",
+                title="Force",
+            )
+        )
+        ft = Table(
+            title="Force figures: every reported figure, with its source (conflicts kept)",
+            show_lines=True,
+        )
+        for col in ("of", "measure", "figure", "by", "date", "sources", "note"):
+            ft.add_column(col, max_width=40 if col in ("note", "sources") else None)
+        for g in f["figures"]:
+            flag = " [yellow](sources differ)[/]" if g["conflict"] else ""
+            for i, fig in enumerate(g["figures"]):
+                ft.add_row(
+                    g["contingent"] or "whole force",
+                    g["measure"].replace("_", " ") + (flag if i == 0 else ""),
+                    escape(fig["text"]),
+                    escape(fig["by"]),
+                    fig["date"] or "-",
+                    _src(fig["sources"]),
+                    escape(fig["note"] or ""),
+                )
+        c.print(ft)
+
+    m = doc["mandate"]
+    if m:
+        mt = Table(
+            title="Mandate: facilities guarded, as reported (no coordinates)", show_lines=False
+        )
+        for col in ("facility", "category", "contingent", "tasks", "sources"):
+            mt.add_column(col, max_width=45 if col == "tasks" else None)
+        for fac in m["facilities"]:
+            mt.add_row(
+                escape(fac["name"]),
+                fac["category"].replace("_", " "),
+                ", ".join(fac["contingents"]),
+                escape(fac["tasks"]),
+                _src(fac["sources"]),
+            )
+        c.print(mt)
+        for tk in m["tasks"]:
+            c.print(
+                f"Task as stated by {escape(tk['by'])}{' (' + tk['date'] + ')' if tk['date'] else ''}: "
+                f"\u201c{escape(tk['text'])}\u201d [dim]({_src(tk['sources'])})[/]"
+            )
+        for n in m["counts"]:
+            c.print(
+                f"Reported {n['what'].replace('_', ' ')}: {escape(str(n['value'] if n['value'] is not None else n['text']))} "
+                f"by {escape(n['by'])}{' (' + n['date'] + ')' if n['date'] else ''} [dim]({_src(n['sources'])})[/]"
+            )
+        rel = m.get("host_personnel_released")
+        if rel:
+            rt = Table(
+                title="Host personnel released: computed from planning assumptions, beside the reported figure"
+            )
+            for col in ("facility", "category", "24-h posts", "people"):
+                rt.add_column(col)
+            for ln in rel["lines"]:
+                rt.add_row(
+                    escape(ln["facility"]),
+                    ln["category"].replace("_", " "),
+                    str(ln["posts"]),
+                    str(ln["people"]),
+                )
+            rt.add_row("[bold]computed[/]", "", "", f"[bold]{rel['computed']:,}[/]")
+            for r in rel["reported"]:
+                rt.add_row(
+                    f"[bold]reported[/] by {escape(r['by'])}",
+                    "",
+                    "",
+                    f"[bold]{escape(r['text'])}[/]",
+                )
+            c.print(rt)
+            c.print(escape(rel["explanation"]))
+            for a in m["planning_assumptions"]:
+                c.print(
+                    f"[yellow]{a['label']}[/] {escape(a['id'])}: {escape(a['text'])} [dim]({_src(a['sources'])})[/]"
+                )
+
+    if doc["phases"]:
+        pt = Table(title="Phases")
+        for col in ("phase", "from", "to", "summary"):
+            pt.add_column(col, max_width=70 if col == "summary" else None)
+        for p in doc["phases"]:
+            pt.add_row(escape(p["name"]), p["start"], p["end"] or "-", escape(p["summary"]))
+        c.print(pt)
+    for a in doc["assumptions"]:
+        c.print(f"[yellow]{a['label']}[/] {escape(a['id'])}: {escape(a['text'])}")

@@ -1,0 +1,32 @@
+"""Render a replay document to one self-contained HTML file: no scripts, fonts or requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("casus", "report/templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["label"] = lambda s: str(s).replace("_", " ")
+    return env
+
+
+def render_report(doc: dict[str, Any]) -> str:
+    return _environment().get_template("replay.html.j2").render(doc=doc)
+
+
+def write_report(doc: dict[str, Any], target: Path) -> Path:
+    """Write the report; the file appears whole or not at all (written beside, then renamed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(render_report(doc), encoding="utf-8")
+    tmp.replace(target)
+    return target
