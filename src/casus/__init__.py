@@ -20,13 +20,13 @@ _EXPORTS = {
     "load_world": "casus.schema.loader",
     "load_file": "casus.schema.loader",
     "DataError": "casus.schema.errors",
-    "evaluate": "casus.evaluate.engine",
-    "Evaluation": "casus.evaluate.engine",
-    "EvaluationError": "casus.evaluate.engine",
-    "from_case": "casus.evaluate.invocation",
-    "from_request_file": "casus.evaluate.invocation",
-    "replay": "casus.replay",
-    "Replay": "casus.replay",
+    "evaluate": "casus.evaluation.engine",
+    "Evaluation": "casus.evaluation.engine",
+    "EvaluationError": "casus.evaluation.engine",
+    "from_case": "casus.evaluation.invocation",
+    "from_request_file": "casus.evaluation.invocation",
+    "replay": "casus.cases",
+    "Replay": "casus.cases",
     "Value": "casus.model.common",
     "World": "casus.model.world",
 }
@@ -47,11 +47,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from casus.evaluate.engine import Evaluation, EvaluationError, evaluate
-    from casus.evaluate.invocation import from_case, from_request_file
+    from casus.evaluation.engine import Evaluation, EvaluationError, evaluate
+    from casus.evaluation.invocation import from_case, from_request_file
     from casus.model.common import Value
     from casus.model.world import World
-    from casus.replay import Replay, replay
+    from casus.cases import Replay, replay
     from casus.schema.errors import DataError
     from casus.schema.loader import load_file, load_world
 

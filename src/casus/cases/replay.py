@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from casus.evaluate.engine import Evaluation, EvaluationError, evaluate
-from casus.evaluate.invocation import from_case
+from casus.evaluation.engine import Evaluation, EvaluationError, evaluate
+from casus.evaluation.invocation import from_case
 from casus.force.arithmetic import FigureGroup, ReleaseEstimate, group_figures, release_estimate
 from casus.model.case import Case
 from casus.model.world import World

@@ -115,8 +115,8 @@ def replay(
     """Replay a case end to end: timeline, request, rules in force, entitlement, the casus under
     each reading, the organ and its rule, computed beside recorded outcome, obligations, force,
     mandate and phases. Writes an HTML report of the same (not with --json)."""
-    from casus.evaluate.engine import EvaluationError
-    from casus.replay import replay as run_replay
+    from casus.evaluation.engine import EvaluationError
+    from casus.cases import replay as run_replay
 
     world = _world(data)
     on_date = _parse_date(on, "--on")
@@ -158,9 +158,9 @@ def evaluate(
     data: DataOption = None,
 ) -> None:
     """Evaluate a hypothetical request against the built-in instruments on a date."""
-    from casus.evaluate.engine import EvaluationError
-    from casus.evaluate.engine import evaluate as run_evaluate
-    from casus.evaluate.invocation import from_request_file
+    from casus.evaluation.engine import EvaluationError
+    from casus.evaluation.engine import evaluate as run_evaluate
+    from casus.evaluation.invocation import from_request_file
     from casus.schema.errors import DataError
     from casus.schema.loader import check_references, load_file
 
@@ -213,9 +213,16 @@ def validate(
             loaded.append(load_file(f))
         except DataError as e:
             errors.extend(e.errors)
-    base = [load_file(p) for p in builtin_files()]
     given = {x.path.resolve() for x in loaded}
-    context = [b for b in base if b.path.resolve() not in given]
+    base: list[Loaded] = []
+    for p in builtin_files():
+        if p.resolve() in given:
+            continue
+        try:
+            base.append(load_file(p))
+        except DataError as e:
+            errors.extend(e.errors)
+    context = base
     extra: list[Loaded] = []
     for p in data or []:
         try:

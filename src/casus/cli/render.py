@@ -129,7 +129,10 @@ def print_evaluation(
         f"{_v(o['value'])} {escape(o['computed'])}\n[dim]basis: {o['basis']}[/]",
         escape(rec),
         agrees,
-        escape("\n".join(f"{ev['readings'][k]}: {v}" for k, v in o["by_reading"].items())),
+        "\n".join(
+            f"{escape(ev['readings'][k])}: {_v(v['value'])} {escape(v['computed'])} (basis {v['basis']})"
+            for k, v in o["by_reading"].items()
+        ),
     )
     c.print(ot)
     if o.get("difference"):

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from casus.evaluate.invocation import Invocation
+from casus.evaluation.invocation import Invocation
 from casus.law.casus import CasusResult, evaluate_casus
 from casus.law.dates import NoVersionInForce, in_force
 from casus.law.explain import Node
@@ -251,7 +251,7 @@ def _entitlement(
         )
     value = v_and((member_value, party, office))
     return value, Node(
-        f"{inv.requester.state} may invoke {cite}: {value.value}", value, (cite,), tuple(children)
+        f"{inv.requester.state} may invoke {cite}: {value}", value, (cite,), tuple(children)
     )
 
 
@@ -289,8 +289,12 @@ def _computed(entitled: Value, basis: Value, vote: VoteResult | None) -> tuple[s
         return "refused", NO
     if vote.outcome == "undetermined":
         return "undetermined", UNDETERMINED
+    grounded = v_and((entitled, basis))
+    if grounded is not YES:
+        # The organ's rule gives an approval, but whether the request was grounded is open.
+        return grounded.value, grounded
     label = "approved_limited_format" if vote.limited_format and vote.not_joined else "approved"
-    return label, v_and((entitled, basis))
+    return label, YES
 
 
 _VALUE_RANK = {YES: 0, CONTESTED: 1, UNDETERMINED: 2, NO: 3}
@@ -334,6 +338,7 @@ def evaluate(
         raise EvaluationError(f"unknown organization '{inv.organization}'")
     reading_id = reading or inv.default_reading
     chosen = inv.reading(reading_id)
+    labels = {r.id: r.label for r in inv.readings}
     assumptions: dict[str, AssumptionUsed] = {}
 
     def use(items: list[Assumption], where: str) -> None:
@@ -342,6 +347,8 @@ def evaluate(
 
     refs = list(inv.provisions_cited) or candidate_refs(world, org.id)
     cited = set(inv.provisions_cited)
+    # Members that take part in the organ on the date: suspended members do not.
+    voters_all = [m.state for m in members_on(org, on) if m.status != "suspended"]
     membership = membership_on(org, inv.requester.state, on)
     member_node = _membership_node(membership, org)
     member_value = membership.participates
@@ -394,9 +401,9 @@ def evaluate(
         others = tuple(res.node for rid, res in results.items() if rid != reading_id)
         nodes_casus.append(
             Node(
-                f"the casus of {cite} ({casus.event}): {main.value.value} under {chosen.label}; "
+                f"the casus of {cite} ({casus.event}): {main.value} under {chosen.label}; "
                 + "; ".join(
-                    f"{v.value} under {inv.reading(rid).label}"
+                    f"{v} under {labels[rid]}"
                     for rid, v in by_reading.items()
                     if rid != reading_id
                 ),
@@ -466,7 +473,7 @@ def evaluate(
                 "valid_to": rule.valid_to.isoformat() if rule.valid_to else None,
                 "cites": list(rcites),
             }
-            voters = [m.state for m in members_on(org, on) if m.status != "suspended"]
+            voters = voters_all
             vote = decide(rule.rule, voters, inv.positions, limited_format=rule.limited_format)
             fmt = " with the limited format" if rule.limited_format else ""
             pos_nodes = tuple(
@@ -493,9 +500,14 @@ def evaluate(
             )
 
     # Outcome under every reading.
-    by_reading_outcome: dict[str, str] = {}
+    by_reading_outcome: dict[str, dict[str, str]] = {}
     for r in inv.readings:
-        by_reading_outcome[r.id] = _computed(entitled, basis_by_reading[r.id], vote)[0]
+        label, val = _computed(entitled, basis_by_reading[r.id], vote)
+        by_reading_outcome[r.id] = {
+            "computed": label,
+            "value": val.value,
+            "basis": basis_by_reading[r.id].value,
+        }
     computed, value = _computed(entitled, basis_by_reading[reading_id], vote)
     recorded = inv.recorded
     agrees: bool | None = None
@@ -533,7 +545,6 @@ def evaluate(
     # Obligations that follow from each triggered provision.
     obligations: list[ObligationResult] = []
     ob_nodes: list[Node] = []
-    voters_all = [m.state for m in members_on(org, on) if m.status != "suspended"]
     for t in triggered:
         inst, prov = _resolve_ref(world, f"{t.instrument}/{t.eid}")
         version = in_force(prov.versions, on)
@@ -577,7 +588,7 @@ def evaluate(
             )
             ob_nodes.append(
                 Node(
-                    f"{who} ({ob.modality}): {ob.duty} [{t.provision}]: {arises.value}",
+                    f"{who} ({ob.modality}): {ob.duty} [{t.provision}]: {arises}",
                     arises,
                     (t.provision,),
                 )
@@ -591,7 +602,7 @@ def evaluate(
             tuple(nodes_in_force),
         ),
         Node(
-            f"{inv.requester.state} was entitled to ask: {entitled.value}",
+            f"{inv.requester.state} was entitled to ask: {entitled}",
             entitled,
             (),
             tuple(nodes_entitled) or (member_node,),

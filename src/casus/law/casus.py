@@ -32,23 +32,6 @@ class CasusResult:
     node: Node
 
 
-def _claim_cites(pv: PropositionValue) -> tuple[str, ...]:
-    return tuple(f"claim:{c.id}" for c in pv.claims_yes) + tuple(
-        f"claim:{c.id}" for c in pv.claims_no
-    )
-
-
-def _prop_statement(name: str, pv: PropositionValue | None) -> str:
-    if pv is None or pv.value is Value.UNDETERMINED:
-        return f"{name}: undetermined, missing: no claim about it counts under this reading"
-    by_yes = sorted({c.by for c in pv.claims_yes})
-    by_no = sorted({c.by for c in pv.claims_no})
-    if pv.value is Value.CONTESTED:
-        return f"{name}: contested (yes per {', '.join(by_yes)}; no per {', '.join(by_no)})"
-    who = by_yes if pv.value is Value.YES else by_no
-    return f"{name}: {pv.value.value} (per {', '.join(who)})"
-
-
 def evaluate_expr(
     expr: Expr,
     values: Mapping[str, PropositionValue],
@@ -66,8 +49,13 @@ def evaluate_expr(
                 missing.append(expr)
         elif v is Value.CONTESTED and expr not in contested:
             contested.append(expr)
-        cites = (cite, *_claim_cites(pv)) if pv is not None else (cite,)
-        return v, Node(_prop_statement(expr, pv), v, cites)
+        if pv is None:
+            return v, Node(
+                f"{expr}: undetermined, missing: no claim about it counts under this reading",
+                v,
+                (cite,),
+            )
+        return v, Node(pv.statement, v, (cite, *pv.cites))
     if isinstance(expr, (AllOf, AnyOf)):
         conjunction = isinstance(expr, AllOf)
         items = expr.all if isinstance(expr, AllOf) else expr.any
@@ -83,18 +71,18 @@ def evaluate_expr(
             contested.extend(c for c in sub_contested if c not in contested)
         word = "all" if conjunction else "any"
         return v, Node(
-            f"{word} of {len(parts)} conditions: {v.value}", v, (cite,), tuple(p[1] for p in parts)
+            f"{word} of {len(parts)} conditions: {v}", v, (cite,), tuple(p[1] for p in parts)
         )
     if isinstance(expr, NotOf):
         inner_v, inner = evaluate_expr(expr.not_, values, on, cite, missing, contested)
         v = v_not(inner_v)
-        return v, Node(f"not: {v.value}", v, (cite,), (inner,))
+        return v, Node(f"not: {v}", v, (cite,), (inner,))
     if isinstance(expr, OnOrAfter):
         v = Value.YES if on >= expr.on_or_after else Value.NO
-        return v, Node(f"on or after {expr.on_or_after.isoformat()}: {v.value}", v, (cite,))
+        return v, Node(f"on or after {expr.on_or_after.isoformat()}: {v}", v, (cite,))
     if isinstance(expr, Before):
         v = Value.YES if on < expr.before else Value.NO
-        return v, Node(f"before {expr.before.isoformat()}: {v.value}", v, (cite,))
+        return v, Node(f"before {expr.before.isoformat()}: {v}", v, (cite,))
     raise TypeError(f"not an expression: {expr!r}")  # pragma: no cover - the model admits no other
 
 

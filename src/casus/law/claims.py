@@ -20,6 +20,26 @@ class PropositionValue:
     value: Value
     claims_yes: tuple[Claim, ...]
     claims_no: tuple[Claim, ...]
+    statement: str
+    cites: tuple[str, ...]
+
+
+def _statement(name: str, value: Value, yes: tuple[Claim, ...], no: tuple[Claim, ...]) -> str:
+    if value is Value.UNDETERMINED:
+        return f"{name}: undetermined, missing: no claim about it counts under this reading"
+    by_yes = ", ".join(sorted({c.by for c in yes}))
+    by_no = ", ".join(sorted({c.by for c in no}))
+    if value is Value.CONTESTED:
+        return f"{name}: contested (yes per {by_yes}; no per {by_no})"
+    return f"{name}: {value} (per {by_yes if value is Value.YES else by_no})"
+
+
+def proposition_value(
+    name: str, value: Value, yes: tuple[Claim, ...] = (), no: tuple[Claim, ...] = ()
+) -> PropositionValue:
+    """A proposition's value with the statement and claim citations its explanation shows."""
+    cites = tuple(f"claim:{c.id}" for c in yes) + tuple(f"claim:{c.id}" for c in no)
+    return PropositionValue(name, value, yes, no, _statement(name, value, yes, no), cites)
 
 
 def counts_under(reading: Reading, actor: Actor | None) -> bool:
@@ -47,9 +67,9 @@ def valuation(
     for p in yes.keys() | no.keys():
         y, n = tuple(yes.get(p, ())), tuple(no.get(p, ()))
         v = Value.CONTESTED if (y and n) else (Value.YES if y else Value.NO)
-        out[p] = PropositionValue(p, v, y, n)
+        out[p] = proposition_value(p, v, y, n)
     return out
 
 
 def undetermined(proposition: str) -> PropositionValue:
-    return PropositionValue(proposition, Value.UNDETERMINED, (), ())
+    return proposition_value(proposition, Value.UNDETERMINED)

@@ -6,14 +6,14 @@ sources (`source:ID`). A node with no citation of its own rests on its children.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from casus.model.common import Value
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
+    """One step of an explanation (a named tuple: cheap to build, immutable)."""
+
     statement: str
     value: Value
     cites: tuple[str, ...] = ()
@@ -28,7 +28,7 @@ class Node:
         }
 
     def walk(self) -> list[Node]:
-        out = [self]
+        out: list[Node] = [self]
         for c in self.children:
             out.extend(c.walk())
         return out

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from casus.model.common import Value
-from casus.model.organization import MembershipEvent, Organization
+from casus.model.organization import Member, MembershipEvent, Organization
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,11 @@ def membership_on(org: Organization, state: str, on: dt.date) -> MembershipOnDat
     member = org.member(state)
     if member is None:
         return MembershipOnDate(state, on, "not_yet_member", None, None)
+    return _status(member, on)
+
+
+def _status(member: Member, on: dt.date) -> MembershipOnDate:
+    state = member.state
     current: MembershipEvent | None = None
     for e in member.events:
         if e.date <= on and (current is None or e.date >= current.date):
@@ -46,7 +51,7 @@ def members_on(org: Organization, on: dt.date) -> list[MembershipOnDate]:
     """Every state with a status other than not-yet-member or withdrawn on the date."""
     out = []
     for m in org.members:
-        s = membership_on(org, m.state, on)
+        s = _status(m, on)
         if s.status not in ("not_yet_member", "withdrawn"):
             out.append(s)
     return out

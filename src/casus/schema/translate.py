@@ -29,7 +29,9 @@ _PATTERN_MEANING = {
 
 def clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     """The location in the document: without the union tags pydantic inserts."""
-    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("expr:")))
+    return tuple(
+        p for p in loc if not (isinstance(p, str) and (p.startswith("expr:") or p == "[key]"))
+    )
 
 
 def show_path(loc: tuple[int | str, ...]) -> str:

@@ -1,0 +1,638 @@
+"""Malformed data files: `casus validate` names every error as `file:line:col: path: message`.
+
+Each scenario writes a small file into its own temporary directory and runs
+`python -m casus validate ...` there in a subprocess (so the paths shown are relative), then
+checks the exit code (2), that stdout is empty, and that stderr is EXACTLY the expected error
+lines followed by the summary line: any change of wording, path, line or column fails.
+
+Most bad files are one-line edits of the valid fixtures in tests/fixtures/malformed/ (see
+`patched`), so each holds exactly the error it is about; line numbers refer to those fixtures.
+The fixtures use ids prefixed `tst-` so that they never collide with the built-in data, which
+the CLI always loads beside the files given.
+
+The subprocesses are independent and slow to start (each loads the built-in data), so a
+module fixture runs the selected scenarios concurrently before the first assertion.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
+KINDS = "instrument, organization, case, sources, request"
+SOURCES = ("sources.yaml",)
+WORLD = ("sources.yaml", "instrument.yaml", "organization.yaml")
+KNOWN_ORGS = "<KNOWN_ORGS>"  # replaced by the organizations the run knows (built-in + tst-org)
+
+
+def patched(name: str, *edits: tuple[str, str]) -> str:
+    """A fixture's text with each `old` (which must occur exactly once) replaced by `new`."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise ValueError(f"{old!r} occurs {text.count(old)} times in {name}, expected once")
+        text = text.replace(old, new)
+    return text
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    files: dict[str, str | bytes]  # written into the run directory
+    args: tuple[str, ...]  # the file arguments of `casus validate`, in order
+    errors: tuple[str, ...]  # the exact error lines on stderr
+    dirs: tuple[str, ...] = ()  # directories created in the run directory
+    ok: tuple[str, ...] = field(default=())  # for a valid run: the exact stdout lines
+
+    @property
+    def summary(self) -> str:
+        return f"casus: {len(self.errors)} error(s) in {len(self.args)} file(s)"
+
+
+def bad(
+    id: str,
+    name: str,
+    content: str | bytes,
+    errors: list[str],
+    *,
+    before: tuple[str, ...] = SOURCES,
+) -> Scenario:
+    """One bad file `name`, validated after the (valid) fixture files `before`."""
+    return Scenario(id, {name: content}, (*before, name), tuple(errors))
+
+
+SCENARIOS: list[Scenario] = [
+    # --- the file itself ----------------------------------------------------------------------
+    bad(
+        "yaml-syntax-error",
+        "syntax.yaml",
+        "kind: sources\nsources:\n  - id: tst-a\n  title: misindented\n",
+        [
+            "syntax.yaml:4:3: expected valid YAML, found a syntax error: did not find expected "
+            "'-' indicator (while parsing a block collection)"
+        ],
+    ),
+    bad(
+        "yaml-duplicate-key",
+        "dupkey.yaml",
+        patched("case.yaml", ("title: Test case\n", "title: Test case\ntitle: Again\n")),
+        [
+            'dupkey.yaml:4:1: expected valid YAML, found a syntax error: found duplicate key "title" '
+            'with value "Again" (original value: "Test case") (while constructing a mapping)'
+        ],
+    ),
+    bad(
+        "empty-file",
+        "empty.yaml",
+        "",
+        [f"empty.yaml:1:1: expected a mapping with a 'kind' key ({KINDS}), found an empty file"],
+    ),
+    bad(
+        "top-level-list",
+        "list.yaml",
+        "- kind: sources\n  sources: []\n",
+        [f"list.yaml:1:1: expected a mapping with a 'kind' key ({KINDS}), found a list"],
+    ),
+    bad(
+        "missing-kind",
+        "nokind.yaml",
+        "sources:\n  - id: tst-a\n    title: A\n    publisher: P\n",
+        [f"nokind.yaml:1:1: kind: expected the key 'kind' with one of {KINDS}, found it missing"],
+    ),
+    bad(
+        "unknown-kind",
+        "treaty.yaml",
+        patched("instrument.yaml", ("kind: instrument", "kind: treaty")),
+        [f"treaty.yaml:1:1: kind: expected one of {KINDS}, found 'treaty'"],
+    ),
+    Scenario(
+        "not-utf8",
+        {"latin1.yaml": (FIXTURES / "latin1.yaml").read_bytes()},
+        ("sources.yaml", "latin1.yaml"),
+        ("latin1.yaml: expected UTF-8 text, found undecodable bytes at offset 131",),
+    ),
+    Scenario(
+        "path-does-not-exist",
+        {},
+        ("sources.yaml", "nowhere.yaml"),
+        ("nowhere.yaml: expected a file, found nothing at this path",),
+    ),
+    Scenario(
+        "path-is-a-directory",
+        {},
+        ("sources.yaml", "adir"),
+        ("adir: expected a file, found a directory",),
+        dirs=("adir",),
+    ),
+    # --- structure: keys, types, literals, patterns ---------------------------------------
+    bad(
+        "unknown-key-with-suggestion",
+        "typo.yaml",
+        patched("instrument.yaml", ("signed: 2000-01-01", "sigend: 2000-01-01")),
+        [
+            "typo.yaml:6:1: sigend: expected one of the keys kind, id, title, short_title, form, "
+            "organization, signed, signed_at, in_force, sources, assumptions, provisions, "
+            "found unknown key 'sigend' (did you mean 'signed'?)"
+        ],
+    ),
+    bad(
+        "unknown-key-deep-in-provision-version",
+        "deep_typo.yaml",
+        patched("instrument.yaml", ("offices: [head_of_state]", "ofices: [head_of_state]")),
+        [
+            "deep_typo.yaml:34:13: provisions[0].versions[1].casus.invoked_by.ofices: expected one "
+            "of the keys party, offices, assumptions, found unknown key 'ofices' "
+            "(did you mean 'offices'?)"
+        ],
+    ),
+    bad(
+        "missing-required-field",
+        "no_heading.yaml",
+        patched("instrument.yaml", ("    heading: Decisions\n", "")),
+        [
+            "no_heading.yaml:37:5: provisions[1].heading: expected the required field 'heading', "
+            "found it missing"
+        ],
+    ),
+    bad(
+        "list-where-mapping-expected",
+        "list_for_map.yaml",
+        patched(
+            "instrument.yaml",
+            (
+                "invoked_by:\n            party: affected_party\n          decided_by",
+                "invoked_by: [affected_party]\n          decided_by",
+            ),
+        ),
+        [
+            "list_for_map.yaml:21:11: provisions[0].versions[0].casus.invoked_by: expected a "
+            "mapping, found a list of 1 item"
+        ],
+    ),
+    bad(
+        "text-where-number-expected",
+        "figure.yaml",
+        patched(
+            "case.yaml",
+            (
+                "requests:\n",
+                "force:\n  name: Test force\n  sources: [tst-press]\n  figures:\n"
+                "    - id: f1\n      measure: deployed_personnel\n"
+                "      value: about two thousand\n      by: gov-kz\n      sources: [tst-press]\n"
+                "requests:\n",
+            ),
+        ),
+        [
+            "figure.yaml:30:7: force.figures[0].value: expected a whole number, "
+            "found 'about two thousand'"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "invalid-literal-text-status",
+        "status.yaml",
+        patched("instrument.yaml", ("text_status: PARTLY", "text_status: CHECKED")),
+        [
+            "status.yaml:27:9: provisions[0].versions[1].text_status: expected one of 'VERIFIED', "
+            "'PARTLY', 'RECALLED', 'NOT FOUND' or 'PARAPHRASE', found 'CHECKED'"
+        ],
+    ),
+    bad(
+        "invalid-literal-office",
+        "king.yaml",
+        patched("case.yaml", ("office: head_of_state", "office: king")),
+        [
+            "king.yaml:29:7: requests[0].requester.office: expected one of 'head_of_state', "
+            "'head_of_government', 'minister_for_foreign_affairs', 'minister_of_defence', "
+            "'parliament', 'permanent_representative' or 'other', found 'king'"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "upper-case-identifier",
+        "upper_id.yaml",
+        patched("instrument.yaml", ("id: tst-pact", "id: TST-Pact")),
+        [
+            "upper_id.yaml:2:1: id: expected a lower-case identifier (letters, digits, '.', '_', "
+            "'-'), found 'TST-Pact'"
+        ],
+    ),
+    bad(
+        "state-code-lower-case",
+        "state_kz.yaml",
+        patched("organization.yaml", ("state: KZ", "state: kz")),
+        [
+            "state_kz.yaml:8:5: members[0].state: expected a two-letter ISO 3166-1 country code "
+            "in capitals, e.g. KZ, found 'kz'"
+        ],
+    ),
+    bad(
+        "state-code-three-letters",
+        "state_kaz.yaml",
+        patched("organization.yaml", ("state: KZ", "state: KAZ")),
+        [
+            "state_kaz.yaml:8:5: members[0].state: expected a two-letter ISO 3166-1 country code "
+            "in capitals, e.g. KZ, found 'KAZ'"
+        ],
+    ),
+    # --- dates and intervals ------------------------------------------------------------------
+    bad(
+        "invalid-calendar-date",
+        "month13.yaml",
+        patched("instrument.yaml", ("valid_from: 2010-01-01", "valid_from: 2012-13-01")),
+        [
+            "month13.yaml:25:9: provisions[0].versions[1].valid_from: expected an ISO date "
+            "YYYY-MM-DD, found '2012-13-01' (month value is outside expected range of 1-12)"
+        ],
+    ),
+    bad(
+        "text-where-date-expected",
+        "early.yaml",
+        patched("instrument.yaml", ("signed: 2000-01-01", "signed: early 2000")),
+        [
+            "early.yaml:6:1: signed: expected an ISO date YYYY-MM-DD, found 'early 2000' "
+            "(invalid character in year)"
+        ],
+    ),
+    bad(
+        "valid-to-before-valid-from",
+        "empty_interval.yaml",
+        patched("instrument.yaml", ("valid_to: 2010-01-01", "valid_to: 1999-01-01")),
+        [
+            "empty_interval.yaml:14:9: provisions[0].versions[0].valid_to: expected valid_to after "
+            "valid_from (2000-06-01), found 1999-01-01: the interval [valid_from, valid_to) would "
+            "be empty"
+        ],
+    ),
+    bad(
+        "overlapping-versions",
+        "overlap.yaml",
+        patched("instrument.yaml", ("valid_from: 2010-01-01", "valid_from: 2009-01-01")),
+        [
+            "overlap.yaml:25:9: provisions[0].versions[1].valid_from: expected versions that do "
+            "not overlap, found this one (from 2009-01-01) inside provisions[0].versions[0] "
+            "[2000-06-01, 2010-01-01)"
+        ],
+    ),
+    bad(
+        "membership-events-out-of-order",
+        "events.yaml",
+        patched("organization.yaml", ("date: 2024-02-23", "date: 1999-02-23")),
+        [
+            "events.yaml:22:9: members[1].events[1].date: expected events in date order, after "
+            "2000-06-01, found 1999-02-23"
+        ],
+    ),
+    bad(
+        "decision-before-request",
+        "decision.yaml",
+        patched("case.yaml", ("date: 2022-01-06", "date: 2022-01-04")),
+        [
+            "decision.yaml:37:7: requests[0].decision.date: expected a decision on or after the "
+            "request (2022-01-05), found 2022-01-04"
+        ],
+        before=WORLD,
+    ),
+    # --- expressions --------------------------------------------------------------------------
+    bad(
+        "bad-proposition-name",
+        "prop.yaml",
+        patched("instrument.yaml", ("when: armed_attack_on_party", "when: Armed-Attack")),
+        [
+            "prop.yaml:20:11: provisions[0].versions[0].casus.when: expected a proposition name "
+            "in snake_case, e.g. armed_attack_on_party, found 'Armed-Attack'"
+        ],
+    ),
+    bad(
+        "bad-proposition-name-nested",
+        "nested_prop.yaml",
+        patched("instrument.yaml", ("{not: peace_with_party}", "{not: PeaceWithParty}")),
+        [
+            "nested_prop.yaml:31:48: provisions[0].versions[1].casus.when.any[1].not: expected a "
+            "proposition name in snake_case, e.g. armed_attack_on_party, found 'PeaceWithParty'"
+        ],
+    ),
+    bad(
+        "expression-unknown-operator",
+        "alll.yaml",
+        patched(
+            "instrument.yaml",
+            ("when: armed_attack_on_party", "when: {alll: [armed_attack_on_party]}"),
+        ),
+        [
+            "alll.yaml:20:11: provisions[0].versions[0].casus.when: expected an expression: a "
+            "proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
+            "before; found a mapping with keys alll"
+        ],
+    ),
+    bad(
+        "expression-a-number",
+        "number_expr.yaml",
+        patched("instrument.yaml", ("when: armed_attack_on_party", "when: 42")),
+        [
+            "number_expr.yaml:20:11: provisions[0].versions[0].casus.when: expected an expression: "
+            "a proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
+            "before; found the number 42"
+        ],
+    ),
+    # --- identity and references within a file ------------------------------------------------
+    bad(
+        "duplicate-provision-eid",
+        "dup_eid.yaml",
+        patched("instrument.yaml", ("eid: art_12", "eid: art_4")),
+        [
+            "dup_eid.yaml:37:5: provisions[1].eid: expected a unique provision eid, found 'art_4' "
+            "again (first at provisions[0])"
+        ],
+    ),
+    bad(
+        "duplicate-claim-id",
+        "dup_claim.yaml",
+        patched(
+            "case.yaml",
+            (
+                "requests:\n",
+                '  - id: attack\n    proposition: armed_attack_on_party\n    value: "no"\n'
+                "    by: gov-kz\n    status: disputed\n    sources: [tst-press]\nrequests:\n",
+            ),
+        ),
+        [
+            "dup_claim.yaml:24:5: claims[1].id: expected a unique claim id, found 'attack' again "
+            "(first at claims[0])"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "claim-by-unknown-actor",
+        "claim_by.yaml",
+        patched("case.yaml", ("by: gov-kz", "by: gov-ru")),
+        [
+            "claim_by.yaml:21:5: claims[0].by: expected the id of an actor defined in this file, "
+            "found 'gov-ru'"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "reading-with-unknown-actor",
+        "reading.yaml",
+        patched("case.yaml", ("actors: [gov-kz]", "actors: [gov-kz, media-x]")),
+        ["reading.yaml:14:22: readings[0].actors[1]: expected the id of an actor, found 'media-x'"],
+        before=WORLD,
+    ),
+    bad(
+        "default-reading-not-defined",
+        "default_reading.yaml",
+        patched("case.yaml", ("default_reading: requester", "default_reading: everyone")),
+        [
+            "default_reading.yaml:16:1: default_reading: expected the id of a reading "
+            "(requester), found 'everyone'"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "grounds-with-unknown-claim",
+        "grounds.yaml",
+        patched("case.yaml", ("grounds: [attack]", "grounds: [attack, invasion]")),
+        [
+            "grounds.yaml:33:23: requests[0].grounds[1]: expected the id of a claim in this file, "
+            "found 'invasion'"
+        ],
+        before=WORLD,
+    ),
+    # --- references across files ----------------------------------------------------------
+    bad(
+        "unknown-source-id",
+        "source.yaml",
+        patched(
+            "case.yaml", ("    sources: [tst-press]\nrequests", "    sources: [tst-pres]\nrequests")
+        ),
+        [
+            "source.yaml:23:15: claims[0].sources[0]: expected the id of a known source, found 'tst-pres'"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "decision-by-unknown-organ",
+        "organ.yaml",
+        patched("case.yaml", ("organ: council", "organ: summit")),
+        [
+            "organ.yaml:36:7: requests[0].decision.organ: expected an organ of tst-org (council), "
+            "found 'summit'"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "request-unknown-provision-and-organization",
+        "request.yaml",
+        patched(
+            "request.yaml",
+            ("organization: tst-org", "organization: nato"),
+            ("[tst-pact/art_4]", "[cst/art_99]"),
+        ),
+        [
+            f"request.yaml:3:1: organization: expected a known organization ({KNOWN_ORGS}), "
+            "found 'nato'",
+            "request.yaml:9:20: provisions_cited[0]: expected instrument/eid of a known provision, "
+            "found 'cst/art_99'",
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "request-position-of-a-non-member",
+        "request.yaml",
+        patched("request.yaml", ("KZ: support", "RU: support")),
+        [
+            "request.yaml:14:3: positions.RU: expected a state that is or was a member of tst-org, "
+            "found 'RU'"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "state-code-as-mapping-key",
+        "request.yaml",
+        patched("request.yaml", ("KZ: support", "kz: support")),
+        [
+            "request.yaml:14:3: positions.kz: expected a two-letter ISO 3166-1 country code in "
+            "capitals, e.g. KZ, found 'kz'"
+        ],
+        before=WORLD,
+    ),
+    # --- all errors at once -----------------------------------------------------------------
+    Scenario(
+        "three-errors-in-one-file",
+        {"three_errors.yaml": (FIXTURES / "three_errors.yaml").read_text(encoding="utf-8")},
+        ("three_errors.yaml",),
+        (
+            "three_errors.yaml:6:1: form: expected one of 'treaty', 'charter', 'protocol', "
+            "'agreement' or 'decision', found 'pact'",
+            "three_errors.yaml:7:1: signed: expected an ISO date YYYY-MM-DD, found '2000-02-30' "
+            "(day value is outside expected range)",
+            "three_errors.yaml:17:9: provisions[0].versions[0].amended_bye: expected one of the "
+            "keys valid_from, valid_to, text, text_language, text_status, translation, sources, "
+            "amended_by, assumptions, casus, found unknown key 'amended_bye' "
+            "(did you mean 'amended_by'?)",
+        ),
+    ),
+    # --- and valid files pass -----------------------------------------------------------------
+    Scenario(
+        "valid-files",
+        {},
+        (*WORLD, "case.yaml", "request.yaml"),
+        (),
+        ok=(
+            "ok  sources.yaml  (sources)",
+            "ok  instrument.yaml  (instrument)",
+            "ok  organization.yaml  (organization)",
+            "ok  case.yaml  (case)",
+            "ok  request.yaml  (request)",
+        ),
+    ),
+]
+
+ALL = SCENARIOS
+assert len({s.id for s in ALL}) == len(ALL), "scenario ids must be unique"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_validate(cwd: Path, args: tuple[str, ...]) -> Outcome:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "200"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "casus", "validate", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    return Outcome(proc.returncode, proc.stdout, proc.stderr)
+
+
+def prepare(scenario: Scenario, where: Path) -> Path:
+    """Write the scenario's files into `where` and copy the fixtures it validates beside them."""
+    for name, content in scenario.files.items():
+        target = where / name
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    for name in scenario.dirs:
+        (where / name).mkdir()
+    for name in scenario.args:
+        if name not in scenario.files and (FIXTURES / name).is_file():
+            shutil.copyfile(FIXTURES / name, where / name)
+    return where
+
+
+def known_organizations(with_fixture: bool) -> str:
+    """The organization ids a run knows, in the order the CLI lists them: built-in data
+    (files sorted by path), then the fixture organization if it was given."""
+    from casus.schema.loader import builtin_files
+    from casus.schema.yamlio import load_plain
+
+    ids = []
+    for path in builtin_files():
+        data, _err = load_plain(path.read_text(encoding="utf-8"), str(path))
+        if isinstance(data, dict) and data.get("kind") == "organization":
+            ids.append(str(data.get("id")))
+    if with_fixture:
+        ids.append("tst-org")
+    return ", ".join(ids) or "none loaded"
+
+
+def _scenario_of(item: pytest.Item) -> Scenario | None:
+    callspec = getattr(item, "callspec", None)
+    scenario = callspec.params.get("scenario") if callspec is not None else None
+    return scenario if isinstance(scenario, Scenario) else None
+
+
+@pytest.fixture(scope="module")
+def outcomes(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Outcome]:
+    """Run every selected scenario (each in its own temporary directory), concurrently."""
+    selected = {id(s) for s in map(_scenario_of, request.session.items) if s is not None}
+    todo = [s for s in ALL if id(s) in selected]
+    workers = max(2, min(8, (os.cpu_count() or 2) + 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            s.id: pool.submit(run_validate, prepare(s, tmp_path_factory.mktemp(s.id)), s.args)
+            for s in todo
+        }
+        return {sid: f.result() for sid, f in futures.items()}
+
+
+def check(scenario: Scenario, out: Outcome) -> None:
+    if scenario.ok:
+        assert (out.returncode, out.stderr) == (0, ""), out.stderr
+        assert out.stdout.splitlines() == list(scenario.ok)
+        return
+    assert out.returncode == 2, out.stderr
+    assert out.stdout == ""
+    expected = list(scenario.errors)
+    if any(KNOWN_ORGS in line for line in expected):
+        orgs = known_organizations("organization.yaml" in scenario.args)
+        expected = [line.replace(KNOWN_ORGS, orgs) for line in expected]
+    assert out.stderr.splitlines() == [*expected, scenario.summary]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_validate_reports_exact_errors(scenario: Scenario, outcomes: dict[str, Outcome]) -> None:
+    check(scenario, outcomes[scenario.id])
+
+
+def test_enough_kinds_of_malformed_file() -> None:
+    assert sum(1 for s in SCENARIOS if s.errors) >= 24
+
+
+def test_all_errors_of_a_file_are_printed_at_once(outcomes: dict[str, Outcome]) -> None:
+    out = outcomes["three-errors-in-one-file"]
+    lines = out.stderr.splitlines()
+    assert len(lines) == 4
+    assert all(line.startswith("three_errors.yaml:") for line in lines[:3])
+    assert lines[3] == "casus: 3 error(s) in 1 file(s)"
+
+
+def test_invalid_builtin_data_is_reported_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken built-in file is reported like any other (exit 2, no traceback).
+
+    Run in-process: the only way to break the built-in data without touching src/ is to point
+    `builtin_files` elsewhere. (Regression: `validate` once loaded the built-in files outside
+    any try, so a bad one escaped as a DataError traceback with exit code 1.)
+    """
+    from typer.testing import CliRunner
+
+    import casus.schema.loader as loader
+    from casus.cli.app import app
+
+    broken = tmp_path / "builtin.yaml"
+    broken.write_text(patched("instrument.yaml", ("form: treaty", "form: pact")), encoding="utf-8")
+    shutil.copyfile(FIXTURES / "sources.yaml", tmp_path / "sources.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(loader, "builtin_files", lambda: [broken])
+    result = CliRunner().invoke(app, ["validate", "sources.yaml"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "builtin.yaml:4:1: form: expected one of 'treaty', 'charter', 'protocol', 'agreement' "
+        "or 'decision', found 'pact'",
+        "casus: 1 error(s) in 1 file(s)",
+    ]
