@@ -226,21 +226,14 @@ SCENARIOS: list[Scenario] = [
         ],
     ),
     bad(
-        "state-code-lower-case",
-        "state_kz.yaml",
-        patched("organization.yaml", ("state: KZ", "state: kz")),
+        "state-codes-lower-case-and-three-letters",
+        "states.yaml",
+        patched("organization.yaml", ("state: KZ", "state: kz"), ("state: AM", "state: KAZ")),
         [
-            "state_kz.yaml:8:5: members[0].state: expected a two-letter ISO 3166-1 country code "
-            "in capitals, e.g. KZ, found 'kz'"
-        ],
-    ),
-    bad(
-        "state-code-three-letters",
-        "state_kaz.yaml",
-        patched("organization.yaml", ("state: KZ", "state: KAZ")),
-        [
-            "state_kaz.yaml:8:5: members[0].state: expected a two-letter ISO 3166-1 country code "
-            "in capitals, e.g. KZ, found 'KAZ'"
+            "states.yaml:8:5: members[0].state: expected a two-letter ISO 3166-1 country code "
+            "in capitals, e.g. KZ, found 'kz'",
+            "states.yaml:15:5: members[1].state: expected a two-letter ISO 3166-1 country code "
+            "in capitals, e.g. KZ, found 'KAZ'",
         ],
     ),
     # --- dates and intervals ------------------------------------------------------------------
@@ -321,26 +314,20 @@ SCENARIOS: list[Scenario] = [
         ],
     ),
     bad(
-        "expression-unknown-operator",
-        "alll.yaml",
+        "malformed-expressions",
+        "exprs.yaml",
         patched(
             "instrument.yaml",
             ("when: armed_attack_on_party", "when: {alll: [armed_attack_on_party]}"),
+            ("when: {any: [armed_attack_on_party, {not: peace_with_party}]}", "when: 42"),
         ),
         [
-            "alll.yaml:20:11: provisions[0].versions[0].casus.when: expected an expression: a "
+            "exprs.yaml:20:11: provisions[0].versions[0].casus.when: expected an expression: a "
             "proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
-            "before; found a mapping with keys alll"
-        ],
-    ),
-    bad(
-        "expression-a-number",
-        "number_expr.yaml",
-        patched("instrument.yaml", ("when: armed_attack_on_party", "when: 42")),
-        [
-            "number_expr.yaml:20:11: provisions[0].versions[0].casus.when: expected an expression: "
-            "a proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
-            "before; found the number 42"
+            "before; found a mapping with keys alll",
+            "exprs.yaml:31:11: provisions[0].versions[1].casus.when: expected an expression: a "
+            "proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
+            "before; found the number 42",
         ],
     ),
     # --- identity and references within a file ------------------------------------------------

@@ -22,8 +22,8 @@ from casus.model.common import Dated, Value
 from casus.model.organization import Member, MembershipEvent, Organ, Organization, VotingRule
 from casus.vote.rules import POSITIONS, RuleName, decide
 
-FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 DAY = dt.timedelta(days=1)
 EPOCH = dt.date(2000, 1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from rich.console import Console
@@ -30,7 +31,11 @@ def _src(ids: list[str]) -> str:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped to a file or a pager: wide enough that tables stay readable.
+        console = Console(highlight=False, soft_wrap=False, width=140)
+    return console
 
 
 def print_cases(rows: list[dict[str, Any]]) -> None:

@@ -403,9 +403,7 @@ def evaluate(
             Node(
                 f"the casus of {cite} ({casus.event}): {main.value} under {chosen.label}; "
                 + "; ".join(
-                    f"{v} under {labels[rid]}"
-                    for rid, v in by_reading.items()
-                    if rid != reading_id
+                    f"{v} under {labels[rid]}" for rid, v in by_reading.items() if rid != reading_id
                 ),
                 main.value,
                 (cite,),

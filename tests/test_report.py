@@ -1,0 +1,84 @@
+"""The HTML report: self-contained, and it carries what the terminal view shows."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import casus
+from casus.report.html import render_report, write_report
+
+WORLD = casus.load_world()
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.ids: set[str] = set()
+        self.anchors: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append(tag)
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        if tag in ("script", "img", "iframe", "link", "audio", "video", "source"):
+            self.loads.append(f"{tag} {a}")
+        if tag == "a" and (a.get("href") or "").startswith("#"):
+            self.anchors.append((a.get("href") or "")[1:])
+
+
+def _report() -> str:
+    return render_report(casus.replay(WORLD, "kz-2022").to_dict())
+
+
+def test_report_is_self_contained() -> None:
+    html = _report()
+    parser = _Collector()
+    parser.feed(html)
+    assert parser.loads == [], "the report loads nothing: no scripts, images, fonts or stylesheets"
+    assert not re.search(r"url\(", html), "no CSS urls"
+    assert "@import" not in html
+
+
+def test_report_internal_links_resolve() -> None:
+    parser = _Collector()
+    parser.feed(_report())
+    missing = sorted({a for a in parser.anchors if a not in parser.ids})
+    assert missing == []
+
+
+def test_report_has_every_part() -> None:
+    html = _report()
+    for part in (
+        'id="timeline"',
+        "Request kz-2022-01-05",
+        "cst/art_4@2012-12-19",
+        "Collective Security Council",
+        "with the limited format",
+        "Explanation",
+        'id="claims"',
+        "kz-mfa-armed-aggression",
+        'id="force"',
+        "2,030",
+        "(sources differ)",
+        'id="mandate"',
+        "Almaty International Airport",
+        "Host personnel released",
+        'id="phases"',
+        'id="sources"',
+    ):
+        assert part in html, part
+
+
+def test_report_escapes_text(tmp_path: Path) -> None:
+    doc = casus.replay(WORLD, "kz-2022").to_dict()
+    doc["title"] = "<script>alert(1)</script>"
+    target = write_report(doc, tmp_path / "r.html")
+    text = target.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;" in text
+    assert not (tmp_path / "r.html.tmp").exists()
