@@ -47,11 +47,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from casus.cases import Replay, replay
     from casus.evaluation.engine import Evaluation, EvaluationError, evaluate
     from casus.evaluation.invocation import from_case, from_request_file
     from casus.model.common import Value
     from casus.model.world import World
-    from casus.cases import Replay, replay
     from casus.schema.errors import DataError
     from casus.schema.loader import load_file, load_world
 

@@ -115,8 +115,8 @@ def replay(
     """Replay a case end to end: timeline, request, rules in force, entitlement, the casus under
     each reading, the organ and its rule, computed beside recorded outcome, obligations, force,
     mandate and phases. Writes an HTML report of the same (not with --json)."""
-    from casus.evaluation.engine import EvaluationError
     from casus.cases import replay as run_replay
+    from casus.evaluation.engine import EvaluationError
 
     world = _world(data)
     on_date = _parse_date(on, "--on")
