@@ -148,6 +148,7 @@ def test_schema_writes_one_schema_per_kind(tmp_path: Path) -> None:
         "case.schema.json",
         "instrument.schema.json",
         "organization.schema.json",
+        "places.schema.json",
         "request.schema.json",
         "sources.schema.json",
     ]

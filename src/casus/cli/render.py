@@ -103,10 +103,9 @@ def print_evaluation(
 
     if ev["organ"]:
         rule = ev["rule"] or {}
-        fmt = ", with the limited format" if rule.get("limited_format") else ""
         c.print(
             f"Deciding organ: [bold]{escape(ev['organ']['name'])}[/] ({escape(ev['organ']['composition'])}); "
-            f"rule: [bold]{escape(str(rule.get('rule', 'none in force')))}{fmt}[/] "
+            f"rule: [bold]{escape(str(rule.get('text', 'none in force')))}[/] "
             f"[dim]({escape(str(rule.get('basis', '')))}; {_src(rule.get('cites', []))})[/]"
         )
     vote = ev["vote"]
@@ -142,6 +141,14 @@ def print_evaluation(
     c.print(ot)
     if o.get("difference"):
         c.print(f"[yellow]{escape(o['difference'])}[/]")
+    for r in o.get("reasons", []):
+        quote = f"\u201c{escape(r['quote'])}\u201d " if r.get("quote") else ""
+        c.print(
+            f"  reason claimed by {escape(r['by_name'])}: {quote}"
+            f"({escape(r['proposition'])} = {r['value']}, {r['status']}) [dim]({_src(r['sources'])})[/]"
+        )
+    if o.get("recorded_measures"):
+        c.print(f"Measures recorded: {escape(o['recorded_measures'])}")
 
     if ev["obligations"]:
         obt = Table(title="Obligations that follow", show_lines=True)

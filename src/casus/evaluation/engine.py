@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casus.evaluation.invocation import Invocation
-from casus.law.casus import CasusResult, evaluate_casus
+from casus.law.casus import CasusResult, Situation, evaluate_casus
 from casus.law.dates import NoVersionInForce, in_force
 from casus.law.explain import Node
 from casus.law.logic import v_and, v_or
@@ -277,14 +277,22 @@ def _rule_cites(world: World, rule: VotingRule, on: dt.date) -> tuple[str, ...]:
     return tuple(cites)
 
 
-def _computed(entitled: Value, basis: Value, vote: VoteResult | None) -> tuple[str, Value]:
-    """The outcome the rules give, as a label and as the value of 'the request succeeds'."""
+def _computed(
+    entitled: Value, basis: Value, vote: VoteResult | None, consequence: str | None
+) -> tuple[str, Value]:
+    """The outcome the rules give, as a label and as the value of 'the request succeeds'.
+
+    `vote` is None when no organ decides: the obligations then arise from the provision itself.
+    """
     if entitled is NO:
         return "not_entitled", NO
     if basis is NO:
         return "casus_not_established", NO
     if vote is None:
-        return "no_deciding_organ", UNDETERMINED
+        grounded = v_and((entitled, basis))
+        if grounded is not YES:
+            return grounded.value, grounded
+        return ("consultation_due" if consequence == "consultation" else "obligations_arise"), YES
     if vote.outcome == "refused":
         return "refused", NO
     if vote.outcome == "undetermined":
@@ -315,13 +323,49 @@ def _primary(
     return best[0], best[1]
 
 
-_AGREES = {
-    "approved": "approved",
-    "approved_limited_format": "approved",
-    "refused": "refused",
-    "not_entitled": "refused",
-    "casus_not_established": "refused",
+_AGREES: dict[str, frozenset[str]] = {
+    "approved": frozenset({"approved"}),
+    "approved_limited_format": frozenset({"approved"}),
+    "refused": frozenset({"refused", "no_decision"}),
+    "not_entitled": frozenset({"refused", "no_decision"}),
+    "casus_not_established": frozenset({"refused", "no_decision"}),
+    "consultation_due": frozenset({"consulted"}),
+    "obligations_arise": frozenset({"approved", "invoked"}),
 }
+
+
+def _difference(inv: Invocation, computed: str, reading_label: str, recorded: str) -> str:
+    """Why the computed and recorded outcomes differ: a rule, or the organ's discretion."""
+    permitted = computed in (
+        "approved",
+        "approved_limited_format",
+        "obligations_arise",
+        "consultation_due",
+    )
+    if permitted and recorded in ("refused", "partial", "no_decision"):
+        head = (
+            f"The rules permitted the request ({computed.replace('_', ' ')} under {reading_label}); "
+            f"the organ decided otherwise ({recorded.replace('_', ' ')}). That is the organ's "
+            "discretion, not a rule"
+        )
+    elif computed in ("refused", "not_entitled", "casus_not_established") and recorded in (
+        "approved",
+        "partial",
+    ):
+        head = (
+            f"The rules give '{computed.replace('_', ' ')}' under {reading_label}, yet the organ "
+            f"recorded '{recorded}'. The organ acted on a reading of the facts or of the rules "
+            "other than this one"
+        )
+    else:
+        head = (
+            f"The rules give '{computed.replace('_', ' ')}' under {reading_label}; "
+            f"the organ recorded '{recorded.replace('_', ' ')}'"
+        )
+    recorded_reasons = inv.recorded.reasons if inv.recorded else []
+    if recorded_reasons:
+        return head + "; the claims each side made about why are listed under reasons."
+    return head + "; no claim about why is recorded."
 
 
 def evaluate(
@@ -349,6 +393,12 @@ def evaluate(
     cited = set(inv.provisions_cited)
     # Members that take part in the organ on the date: suspended members do not.
     voters_all = [m.state for m in members_on(org, on) if m.status != "suspended"]
+    place = None
+    if inv.place is not None:
+        place = world.places.get(inv.place)
+        if place is None:
+            raise EvaluationError(f"unknown place '{inv.place}'")
+    situation = Situation(on, place, inv.affected_state, frozenset(voters_all))
     membership = membership_on(org, inv.requester.state, on)
     member_node = _membership_node(membership, org)
     member_value = membership.participates
@@ -393,7 +443,7 @@ def evaluate(
         by_reading: dict[str, Value] = {}
         results: dict[str, CasusResult] = {}
         for r in inv.readings:
-            res = evaluate_casus(casus, r.values, on, cite, r.label)
+            res = evaluate_casus(casus, r.values, situation, cite, r.label)
             results[r.id] = res
             by_reading[r.id] = res.value
             basis_values[r.id].append(v_and((ent_value, res.value)))
@@ -463,8 +513,19 @@ def evaluate(
         else:
             use(rule.assumptions, f"{org.id}/{organ.id}/voting@{rule.valid_from.isoformat()}")
             rcites = _rule_cites(world, rule, on)
+            maj = rule.majority
             rule_info = {
                 "rule": rule.rule,
+                "majority": None
+                if maj is None
+                else {
+                    "fraction": maj.fraction,
+                    "strictly_more": maj.strictly_more,
+                    "of": maj.of,
+                    "quorum_equals_threshold": maj.quorum_equals_threshold,
+                    "exclude_parties_to_dispute": maj.exclude_parties_to_dispute,
+                },
+                "vetoes": list(rule.vetoes),
                 "limited_format": rule.limited_format,
                 "basis": rule.basis,
                 "valid_from": rule.valid_from.isoformat(),
@@ -472,8 +533,25 @@ def evaluate(
                 "cites": list(rcites),
             }
             voters = voters_all
-            vote = decide(rule.rule, voters, inv.positions, limited_format=rule.limited_format)
+            excluded = (
+                inv.parties_to_dispute if maj is not None and maj.exclude_parties_to_dispute else ()
+            )
+            vote = decide(
+                rule.rule,
+                voters,
+                inv.positions,
+                limited_format=rule.limited_format,
+                majority=maj,
+                vetoes=rule.vetoes,
+                excluded=excluded,
+            )
             fmt = " with the limited format" if rule.limited_format else ""
+            if maj is not None:
+                more = "more than " if maj.strictly_more else ""
+                fmt = f" of {more}{maj.fraction} of the {maj.of}"
+                if maj.quorum_equals_threshold:
+                    fmt += ", with a quorum equal to the votes needed"
+            rule_info["text"] = f"{rule.rule}{fmt}"
             pos_nodes = tuple(
                 Node(
                     f"{s}: {inv.positions.get(s, 'no recorded position')}",
@@ -499,19 +577,21 @@ def evaluate(
 
     # Outcome under every reading.
     by_reading_outcome: dict[str, dict[str, str]] = {}
+    held = [t for t in triggered if t.value is YES] or triggered
+    consequence = held[0].consequence if held else None
     for r in inv.readings:
-        label, val = _computed(entitled, basis_by_reading[r.id], vote)
+        label, val = _computed(entitled, basis_by_reading[r.id], vote, consequence)
         by_reading_outcome[r.id] = {
             "computed": label,
             "value": val.value,
             "basis": basis_by_reading[r.id].value,
         }
-    computed, value = _computed(entitled, basis_by_reading[reading_id], vote)
+    computed, value = _computed(entitled, basis_by_reading[reading_id], vote, consequence)
     recorded = inv.recorded
     agrees: bool | None = None
     if recorded is not None:
         mapped = _AGREES.get(computed)
-        agrees = None if mapped is None else (mapped == recorded.outcome)
+        agrees = None if mapped is None else (recorded.outcome in mapped)
     outcome: dict[str, Any] = {
         "computed": computed,
         "value": value.value,
@@ -521,6 +601,7 @@ def evaluate(
         "recorded": recorded.outcome if recorded else None,
         "recorded_date": recorded.date.isoformat() if recorded else None,
         "recorded_summary": recorded.summary if recorded else None,
+        "recorded_measures": recorded.measures if recorded else None,
         "announced_by": (
             {
                 "person": recorded.announced_by.person,
@@ -533,12 +614,21 @@ def evaluate(
         ),
         "agrees": agrees,
     }
-    if recorded is not None and agrees is False:
-        outcome["difference"] = (
-            f"the rules give '{computed}' under {chosen.label}; the organ recorded '{recorded.outcome}'. "
-            "Where the rules permitted an act and the organ chose otherwise, the difference is the "
-            "organ's discretion, not a rule."
-        )
+    if recorded is not None and agrees is not True:
+        outcome["difference"] = _difference(inv, computed, chosen.label, recorded.outcome)
+        outcome["reasons"] = [
+            {
+                "claim": c.id,
+                "by": c.by,
+                "by_name": inv.actors[c.by].name if c.by in inv.actors else c.by,
+                "proposition": c.proposition,
+                "value": c.value,
+                "quote": c.quote,
+                "status": c.status,
+                "sources": list(c.sources),
+            }
+            for c in (inv.claims[r] for r in recorded.reasons if r in inv.claims)
+        ]
 
     # Obligations that follow from each triggered provision.
     obligations: list[ObligationResult] = []
@@ -560,7 +650,23 @@ def evaluate(
             else:
                 bearers = []
             states: list[BoundState] = []
+            suspended = {
+                sp.bearer: sp
+                for sp in org.suspensions
+                if sp.towards == inv.affected_state and sp.covers(on)
+            }
             for s in bearers:
+                if s in suspended:
+                    sp = suspended[s]
+                    states.append(
+                        BoundState(
+                            s,
+                            NO,
+                            f"obligations towards {sp.towards} suspended since "
+                            f"{sp.valid_from.isoformat()}: {sp.what}",
+                        )
+                    )
+                    continue
                 if ob.binds == "joined" and vote is not None and vote.outcome == "approved":
                     if s in vote.binds:
                         states.append(BoundState(s, arises, "joined the decision"))

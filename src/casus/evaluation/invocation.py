@@ -28,6 +28,8 @@ class Invocation:
     date: dt.date
     requester: Requester
     affected_state: str
+    place: str | None
+    parties_to_dispute: tuple[str, ...]
     provisions_cited: tuple[str, ...]
     positions: Mapping[str, str]
     position_sources: Mapping[str, tuple[str, ...]]
@@ -35,6 +37,8 @@ class Invocation:
     default_reading: str
     recorded: Decision | None
     notes: tuple[str, ...] = field(default=())
+    claims: Mapping[str, Claim] = field(default_factory=dict)
+    actors: Mapping[str, Actor] = field(default_factory=dict)
 
     def reading(self, reading_id: str) -> ReadingValues:
         for r in self.readings:
@@ -65,12 +69,16 @@ def from_case(case: Case, request: Request) -> Invocation:
         date=request.date,
         requester=request.requester,
         affected_state=request.affected_state or request.requester.state,
+        place=request.place,
+        parties_to_dispute=tuple(request.parties_to_dispute),
         provisions_cited=tuple(request.provisions_cited),
         positions=positions,
         position_sources=position_sources,
         readings=_readings(case.claims, actors, case.readings),
         default_reading=case.default_reading,
         recorded=request.decision,
+        claims={c.id: c for c in case.claims},
+        actors=actors,
     )
 
 
@@ -120,6 +128,8 @@ def from_request_file(rf: RequestFile) -> Invocation:
         date=rf.date,
         requester=rf.requester,
         affected_state=rf.affected_state or rf.requester.state,
+        place=rf.place,
+        parties_to_dispute=tuple(rf.parties_to_dispute),
         provisions_cited=tuple(rf.provisions_cited),
         positions=positions,
         position_sources={},
@@ -127,4 +137,6 @@ def from_request_file(rf: RequestFile) -> Invocation:
         default_reading=REQUESTER_READING,
         recorded=None,
         notes=tuple(notes),
+        claims={c.id: c for c in claims},
+        actors=actors,
     )

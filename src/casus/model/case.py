@@ -26,7 +26,7 @@ ActorKind = Literal[
 
 ClaimStatus = Literal["asserted", "disputed", "corroborated", "refuted", "unverified"]
 PositionValue = Literal["support", "object", "abstain", "absent"]
-RecordedOutcome = Literal["approved", "refused", "partial", "no_decision"]
+RecordedOutcome = Literal["approved", "refused", "partial", "consulted", "invoked", "no_decision"]
 
 
 class Actor(Frozen):
@@ -101,6 +101,13 @@ class Decision(Frozen):
     summary: str
     announced_by: Announcement | None = None
     positions: list[Position] = Field(default_factory=list)
+    reasons: list[Id] = Field(
+        default_factory=list,
+        description="Claims (by id) about why the organ decided as it did, each side's.",
+    )
+    measures: str | None = Field(
+        default=None, description="What the organ decided to do, if anything."
+    )
     sources: list[Id] = Field(min_length=1)
 
 
@@ -110,6 +117,13 @@ class Request(Frozen):
     requester: Requester
     affected_state: StateCode | None = Field(
         default=None, description="The state the casus concerns, if not the requester itself."
+    )
+    place: Id | None = Field(
+        default=None, description="Where the event took place (a gazetteer id)."
+    )
+    parties_to_dispute: list[StateCode] = Field(
+        default_factory=list,
+        description="Members directly interested in a dispute between members (excluded from some votes).",
     )
     addressed_to: str
     provisions_cited: list[str] = Field(

@@ -41,10 +41,39 @@ class Member(Frozen):
     events: list[MembershipEvent] = Field(min_length=1)
 
 
+class Majority(Frozen):
+    """A qualified or simple majority: how many votes, counted over whom."""
+
+    fraction: str = Field(pattern=r"^[1-9][0-9]*/[1-9][0-9]*$", description="e.g. 2/3 or 1/2.")
+    strictly_more: bool = Field(
+        default=False, description="True for 'more than' the fraction (an absolute majority)."
+    )
+    of: Literal["parties", "present", "voting"] = Field(
+        description=(
+            "parties: every member entitled to vote (abstaining and absent ones count against); "
+            "present: those present (abstentions count against, absences do not); "
+            "voting: those voting yes or no (abstentions do not count)."
+        )
+    )
+    quorum_equals_threshold: bool = Field(
+        default=False,
+        description="A quorum at least equal to the number of votes needed (e.g. Rio Treaty Art. 19).",
+    )
+    exclude_parties_to_dispute: bool = Field(
+        default=False,
+        description="Parties directly interested in a dispute between members do not vote (Rio Art. 18).",
+    )
+
+
 class VotingRule(Dated):
     """How an organ decides, for a period."""
 
-    rule: Literal["consensus", "unanimity"]
+    rule: Literal["consensus", "unanimity", "majority"]
+    majority: Majority | None = Field(default=None, description="Required when rule is majority.")
+    vetoes: list[StateCode] = Field(
+        default_factory=list,
+        description="Members whose objection alone defeats a majority decision.",
+    )
     limited_format: bool = Field(
         default=False,
         description=(
@@ -69,6 +98,17 @@ class Organ(Frozen):
     sources: list[Id] = Field(min_length=1)
 
 
+class ObligationSuspension(Dated):
+    """One party's obligations towards another suspended, the treaty otherwise in force
+    (e.g. the United States towards New Zealand under ANZUS from 1986)."""
+
+    bearer: StateCode
+    towards: StateCode
+    what: str
+    sources: list[Id] = Field(min_length=1)
+    assumptions: list[Assumption] = Field(default_factory=list)
+
+
 class Chair(Dated):
     state: StateCode
     person: str
@@ -88,6 +128,7 @@ class Organization(Frozen):
     members: list[Member] = Field(min_length=1)
     organs: list[Organ] = Field(min_length=1)
     chairs: list[Chair] = Field(default_factory=list)
+    suspensions: list[ObligationSuspension] = Field(default_factory=list)
 
     def organ(self, organ_id: str) -> Organ | None:
         for o in self.organs:

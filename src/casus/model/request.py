@@ -31,6 +31,13 @@ class RequestFile(Frozen):
     affected_state: StateCode | None = Field(
         default=None, description="The state the casus concerns, if not the requester itself."
     )
+    place: Id | None = Field(
+        default=None, description="Where the event took place (a gazetteer id)."
+    )
+    parties_to_dispute: list[StateCode] = Field(
+        default_factory=list,
+        description="Members directly interested in a dispute between members (excluded from some votes).",
+    )
     provisions_cited: list[str] = Field(
         default_factory=list,
         description="instrument/eid; absent: casus considers every provision with a casus.",

@@ -3,7 +3,10 @@
 An expression is one of
 - a proposition name (`armed_attack_on_party`), whose value comes from claims under a reading;
 - `{all: [...]}`, `{any: [...]}`, `{not: ...}` over expressions;
-- `{on_or_after: DATE}` / `{before: DATE}` over the date of the request.
+- `{on_or_after: DATE}` / `{before: DATE}` over the date of the request;
+- `{place_in: [AREA, ...]}`: the place of the event lies in one of the areas (a gazetteer of
+  named places and the areas they belong to; never coordinates);
+- `{territory_of: affected_party | any_party}`: the place is territory of that party.
 
 Rules never read free text. A casus has a base condition (`when`) and labelled exceptions, after
 Catala: an exception that holds defeats the base case, and the explanation names it.
@@ -39,7 +42,15 @@ class Before(Frozen):
     before: dt.date
 
 
-EXPR_FORMS = ("all", "any", "not", "on_or_after", "before")
+class PlaceIn(Frozen):
+    place_in: list[Id] = Field(min_length=1, description="Area ids from the gazetteer.")
+
+
+class TerritoryOf(Frozen):
+    territory_of: Literal["affected_party", "any_party"]
+
+
+EXPR_FORMS = ("all", "any", "not", "on_or_after", "before", "place_in", "territory_of")
 
 
 def _expr_form(value: Any) -> str | None:
@@ -71,13 +82,15 @@ Expr = Annotated[
         Annotated[NotOf, Tag("expr:not")],
         Annotated[OnOrAfter, Tag("expr:on_or_after")],
         Annotated[Before, Tag("expr:before")],
+        Annotated[PlaceIn, Tag("expr:place_in")],
+        Annotated[TerritoryOf, Tag("expr:territory_of")],
     ],
     Discriminator(
         _expr_form,
         custom_error_type="expression",
         custom_error_message=(
             "expected an expression: a proposition name, or a mapping with one of the keys "
-            "all, any, not, on_or_after, before"
+            "all, any, not, on_or_after, before, place_in, territory_of"
         ),
     ),
 ]

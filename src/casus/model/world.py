@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from casus.model.case import Case
 from casus.model.instrument import Instrument
 from casus.model.organization import Organization
+from casus.model.places import Area, Place
 from casus.model.sources import Source
 
 
@@ -18,6 +19,8 @@ class World:
     organizations: dict[str, Organization] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
+    areas: dict[str, Area] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
 
     def instruments_of(self, organization: str) -> list[Instrument]:
         return [i for i in self.instruments.values() if i.organization == organization]

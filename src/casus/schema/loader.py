@@ -21,11 +21,13 @@ from casus.law.dates import check_intervals
 from casus.model.case import Case, Request
 from casus.model.instrument import Instrument
 from casus.model.organization import Organization
+from casus.model.places import PlacesFile
 from casus.model.request import RequestFile
+from casus.model.rules import PlaceIn
 from casus.model.sources import SourceFile
 from casus.model.world import World
 from casus.schema.errors import DataError, FileError
-from casus.schema.translate import clean_loc, message, show_path
+from casus.schema.translate import clean_loc, found, message, show_path
 from casus.schema.yamlio import load_plain, load_positioned, position, read_text
 
 KINDS: dict[str, type[BaseModel]] = {
@@ -33,6 +35,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "organization": Organization,
     "case": Case,
     "sources": SourceFile,
+    "places": PlacesFile,
     "request": RequestFile,
 }
 
@@ -82,7 +85,7 @@ def load_file(path: Path, kinds: Iterable[str] | None = None) -> Loaded:
         raise DataError([err])
     allowed = list(kinds) if kinds is not None else list(KINDS)
     if not isinstance(data, dict):
-        what = "an empty file" if data is None else f"a {type(data).__name__}"
+        what = "an empty file" if data is None else found(data)
         raise DataError(
             [
                 FileError(
@@ -99,7 +102,7 @@ def load_file(path: Path, kinds: Iterable[str] | None = None) -> Loaded:
         msg = (
             f"expected the key 'kind' with one of {', '.join(allowed)}, found it missing"
             if kind is None
-            else f"expected one of {', '.join(allowed)}, found '{kind}'"
+            else f"expected one of {', '.join(allowed)}, found {found(kind)}"
         )
         raise DataError(_errors_at(text, shown, [(("kind",), msg)]))
     model_cls = KINDS[kind]
@@ -267,6 +270,12 @@ def _check_case(case: Case) -> Iterator[tuple[Loc, str]]:
             yield from _dupes(
                 req.decision.positions, "state", ("requests", q, "decision", "positions"), "state"
             )
+            for k, rid in enumerate(req.decision.reasons):
+                if rid not in claim_ids:
+                    yield (
+                        ("requests", q, "decision", "reasons", k),
+                        f"expected the id of a claim in this file, found '{rid}'",
+                    )
             if req.decision.date < req.date:
                 yield (
                     ("requests", q, "decision", "date"),
@@ -334,6 +343,19 @@ def _walk_sources(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
                 yield from _walk_sources(item, (*loc, k))
 
 
+def _walk_areas(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every area id named by a `place_in` expression, with its location."""
+    if isinstance(value, PlaceIn):
+        for i, a in enumerate(value.place_in):
+            yield (*loc, "place_in", i), a
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from _walk_areas(getattr(value, name), (*loc, field.alias or name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_areas(item, (*loc, i))
+
+
 def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
     errors: list[FileError] = []
     for f in files:
@@ -341,6 +363,34 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
         m = f.model
         if isinstance(m, SourceFile):
             continue
+        if isinstance(m, PlacesFile):
+            for i, place in enumerate(m.places):
+                for k, area in enumerate(place.areas):
+                    if area not in world.areas:
+                        problems.append(
+                            (
+                                ("places", i, "areas", k),
+                                f"expected the id of a known area, found '{area}'",
+                            )
+                        )
+        if isinstance(m, Instrument):
+            for loc, area in _walk_areas(m, ()):
+                if area not in world.areas:
+                    problems.append((loc, f"expected the id of a known area, found '{area}'"))
+        if isinstance(m, (Case, RequestFile)):
+            reqs: list[tuple[Loc, Request | RequestFile]] = (
+                [(("requests", q), r) for q, r in enumerate(m.requests)]
+                if isinstance(m, Case)
+                else [((), m)]
+            )
+            for base_loc, rq in reqs:
+                if rq.place is not None and rq.place not in world.places:
+                    problems.append(
+                        (
+                            (*base_loc, "place"),
+                            f"expected the id of a known place, found '{rq.place}'",
+                        )
+                    )
         for loc, sid in _walk_sources(m, ()):
             if sid not in world.sources and not (
                 isinstance(m, RequestFile) and sid == "request-file"
@@ -354,7 +404,7 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
             problems.append(
                 (
                     ("organization",),
-                    f"expected a known organization ({', '.join(world.organizations)}), found '{m.organization}'",
+                    f"expected a known organization ({', '.join(world.organizations) or 'none loaded'}), found '{m.organization}'",
                 )
             )
         if isinstance(m, Organization):
@@ -450,6 +500,9 @@ def assemble(files: Sequence[Loaded]) -> tuple[World, list[FileError]]:
         items: list[tuple[str, str, Any, Loc]] = []
         if isinstance(m, SourceFile):
             items = [("source", s.id, s, ("sources", i, "id")) for i, s in enumerate(m.sources)]
+        elif isinstance(m, PlacesFile):
+            items = [("area", a.id, a, ("areas", i, "id")) for i, a in enumerate(m.areas)]
+            items += [("place", p.id, p, ("places", i, "id")) for i, p in enumerate(m.places)]
         elif isinstance(m, Instrument):
             items = [("instrument", m.id, m, ("id",))]
         elif isinstance(m, Organization):
@@ -471,6 +524,8 @@ def assemble(files: Sequence[Loaded]) -> tuple[World, list[FileError]]:
                 "instrument": world.instruments,
                 "organization": world.organizations,
                 "case": world.cases,
+                "area": world.areas,
+                "place": world.places,
             }
             table = tables[kind]
             table[ident] = model
@@ -484,7 +539,9 @@ def load_world(extra: Iterable[Path] = (), *, builtin: bool = True) -> World:
     errors: list[FileError] = []
     for p in paths:
         try:
-            files.append(load_file(p, kinds=("instrument", "organization", "case", "sources")))
+            files.append(
+                load_file(p, kinds=("instrument", "organization", "case", "sources", "places"))
+            )
         except DataError as e:
             errors.extend(e.errors)
     world, dup_errors = assemble(files)

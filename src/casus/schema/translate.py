@@ -18,6 +18,8 @@ _TAG_MODELS: dict[str, type[BaseModel]] = {
     "expr:not": rules.NotOf,
     "expr:on_or_after": rules.OnOrAfter,
     "expr:before": rules.Before,
+    "expr:place_in": rules.PlaceIn,
+    "expr:territory_of": rules.TerritoryOf,
 }
 
 _PATTERN_MEANING = {
