@@ -6,13 +6,17 @@ Heavy modules (Rich, Jinja2, the engine) are imported inside commands, so that `
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
+
+from casus.cli.common import DataOption, JsonOption
+from casus.cli.common import fail as _fail
+from casus.cli.common import parse_date as _parse_date
+from casus.cli.common import print_json as _print_json
+from casus.cli.common import world as _world
+from casus.cli.compare_command import compare as _compare
 
 app = typer.Typer(
     name="casus",
@@ -25,45 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DataOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--data",
-        help="Extra instrument, organization, case or sources files to load beside the built-in data.",
-    ),
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document instead of tables.")
-]
-
-
-def _fail(lines: list[str]) -> NoReturn:
-    for line in lines:
-        print(line, file=sys.stderr)
-    raise typer.Exit(code=2)
-
-
-def _parse_date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        _fail([f"casus: {option}: expected an ISO date YYYY-MM-DD, found '{value}'"])
-
-
-def _world(extra: list[Path] | None) -> Any:
-    from casus.schema.errors import DataError
-    from casus.schema.loader import load_world
-
-    try:
-        return load_world(extra or [])
-    except DataError as e:
-        _fail([str(x) for x in e.errors] + [f"casus: {len(e.errors)} error(s); nothing was loaded"])
-
-
-def _print_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+app.command(name="compare")(_compare)
 
 
 @app.command()
@@ -112,9 +78,13 @@ def replay(
     ] = False,
     data: DataOption = None,
 ) -> None:
-    """Replay a case end to end: timeline, request, rules in force, entitlement, the casus under
-    each reading, the organ and its rule, computed beside recorded outcome, obligations, force,
-    mandate and phases. Writes an HTML report of the same (not with --json)."""
+    """Replay a case end to end, and write its HTML report.
+
+    Shows the timeline, the request, the rules in force, whether the requester was entitled,
+    whether each casus arose under each reading of the facts, the deciding organ and its rule,
+    the computed outcome beside the recorded one, the obligations, the force, the mandate and
+    the phases. With --json, prints one JSON document instead (and writes no report).
+    """
     from casus.cases import replay as run_replay
     from casus.evaluation.engine import EvaluationError
 
@@ -195,8 +165,11 @@ def validate(
     ],
     data: DataOption = None,
 ) -> None:
-    """Check data files: structure, dates and intervals, and references to sources, actors,
-    claims, organs and provisions (resolved against the built-in data). Prints every error."""
+    """Check data files and print every error (file:line:col, field, expected, found).
+
+    Checks structure, dates and intervals, and references to sources, actors, claims, organs,
+    places and provisions, resolved against the built-in data and the files given.
+    """
     from casus.schema.errors import DataError, FileError
     from casus.schema.loader import (
         Loaded,

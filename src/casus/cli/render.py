@@ -328,3 +328,52 @@ def print_replay(doc: dict[str, Any]) -> None:
         c.print(pt)
     for a in doc["assumptions"]:
         c.print(f"[yellow]{a['label']}[/] {escape(a['id'])}: {escape(a['text'])}")
+
+
+def print_comparison(doc: dict[str, Any]) -> None:
+    c = _console()
+    where = f" in {doc['place']}" if doc["place"] else ""
+    by = f" by {doc['attacker']}" if doc["attacker"] else ""
+    c.rule(
+        f"[bold]{escape(doc['label'])}[/]: {doc['target']}{escape(by)}{escape(where)}, {doc['on']}"
+    )
+    t = Table(show_lines=True)
+    for col in (
+        "alliance",
+        "target's status",
+        "casus (provision: value)",
+        "organ and rule",
+        "outcome",
+        "obligations",
+    ):
+        t.add_column(
+            col, max_width=48 if col in ("casus (provision: value)", "obligations") else None
+        )
+    for row in doc["organizations"]:
+        casus = "\n".join(
+            f"{escape(x['provision'])}: {_v(x['value'])}"
+            + (f" [dim](missing: {escape(', '.join(x['missing']))})[/]" if x["missing"] else "")
+            for x in row["triggered"]
+        )
+        organ = "-"
+        if row["organ"]:
+            organ = f"{escape(row['organ']['name'])}\n{escape((row['rule'] or {}).get('text', 'no rule in force'))}"
+        outcome = escape(row["outcome"])
+        if row.get("outcome_if_all_join"):
+            outcome += f"\n[dim]if every member joins: {escape(row['outcome_if_all_join'])}[/]"
+        obligations = row.get("obligations_if_all_join") or row["obligations"]
+        obs = "\n".join(
+            f"{_v(o['value'])} {escape(o['modality'])}: {escape(o['duty'][:90])} "
+            f"({escape(', '.join(s['state'] for s in o['states'] if s['value'] != 'no') or o['bearer'])}) "
+            f"[dim]{escape(o['provision'])}[/]"
+            for o in obligations
+        )
+        t.add_row(
+            escape(row["name"]),
+            escape(row["target_status"].replace("_", " ")) + f"\nentitled: {_v(row['entitled'])}",
+            casus or "-",
+            organ,
+            outcome,
+            obs or "-",
+        )
+    c.print(t)
