@@ -86,7 +86,9 @@ class Comparison:
         }
 
 
-def _row(org_id: str, name: str, status: str, ev: Evaluation, joined: Evaluation | None) -> dict[str, Any]:
+def _row(
+    org_id: str, name: str, status: str, ev: Evaluation, joined: Evaluation | None
+) -> dict[str, Any]:
     d = ev.to_dict()
     out: dict[str, Any] = {
         "organization": org_id,
@@ -94,7 +96,12 @@ def _row(org_id: str, name: str, status: str, ev: Evaluation, joined: Evaluation
         "target_status": status,
         "entitled": d["entitled"],
         "triggered": [
-            {"provision": t["provision"], "heading": t["heading"], "value": t["value"], "missing": t["missing"]}
+            {
+                "provision": t["provision"],
+                "heading": t["heading"],
+                "value": t["value"],
+                "missing": t["missing"],
+            }
             for t in d["triggered"]
         ],
         "organ": d["organ"],
@@ -134,7 +141,9 @@ def compare(
     for org_id in orgs:
         org = world.organizations.get(org_id)
         if org is None:
-            raise EvaluationError(f"unknown organization '{org_id}' (known: {', '.join(sorted(world.organizations))})")
+            raise EvaluationError(
+                f"unknown organization '{org_id}' (known: {', '.join(sorted(world.organizations))})"
+            )
         status = membership_on(org, target, on).status
         rf = RequestFile(
             kind="request",
@@ -142,7 +151,9 @@ def compare(
             title=f"{spec['label']} ({org.short_name})",
             organization=org_id,
             date=on,
-            requester=Requester(state=target, office="head_of_state", person=f"Head of state of {target}"),
+            requester=Requester(
+                state=target, office="head_of_state", person=f"Head of state of {target}"
+            ),
             place=place,
             parties_to_dispute=[s for s in (target, attacker) if s],
             grounds=Grounds(propositions=spec["propositions"]),
