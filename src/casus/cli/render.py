@@ -377,3 +377,75 @@ def print_comparison(doc: dict[str, Any]) -> None:
             obs or "-",
         )
     c.print(t)
+
+
+def _changes_text(changes: list[str]) -> str:
+    return ", ".join(changes) if changes else "(no change)"
+
+
+def print_whatif(doc: dict[str, Any]) -> None:
+    c = _console()
+    d = doc["difference"]
+    c.rule(f"[bold]What if[/] {escape(_changes_text(doc['changes']))}")
+    turned = "[bold red]turned[/]" if d["turned"] else "not turned"
+    c.print(
+        f"Outcome: {escape(d['outcome']['before'])} -> [bold]{escape(d['outcome']['after'])}[/] ({turned})"
+    )
+    c.print(
+        f"Entitled: {_v(d['entitled']['before'])} -> {_v(d['entitled']['after'])}; "
+        f"vote: {escape(str(d['vote']['before']))} -> {escape(str(d['vote']['after']))}"
+    )
+    for t in d["triggered"]:
+        c.print(f"  {escape(t['provision'])}: {_v(t['before'])} -> {_v(t['after'])}")
+    if d["explanation"]:
+        t2 = Table(title="Steps of the explanation that changed", show_lines=True)
+        for col in ("step", "before", "after", "cites"):
+            t2.add_column(col, max_width=60 if col in ("before", "after") else None)
+        for s in d["explanation"]:
+            before = s["before"]
+            t2.add_row(
+                s["step"],
+                "-" if before is None else f"{_v(before['value'])} {escape(before['statement'])}",
+                f"{_v(s['after']['value'])} {escape(s['after']['statement'])}",
+                escape("; ".join(s["after"]["cites"])),
+            )
+        c.print(t2)
+
+
+def print_minimal(doc: dict[str, Any]) -> None:
+    c = _console()
+    c.rule(
+        f"[bold]Minimal changes[/]: outcome {escape(doc['baseline'])}; {escape(doc['direction'])} (up to {doc['max_size']})"
+    )
+    t = Table(show_lines=True)
+    for col in ("changes", "part", "outcome", "what changes (cited)"):
+        t.add_column(col, max_width=80 if col.startswith("what") else None)
+    for s in doc["solutions"]:
+        steps = s["difference"]["explanation"]
+        why = "\n".join(
+            f"{_v(x['after']['value'])} {escape(x['after']['statement'][:150])} [dim]{escape('; '.join(x['after']['cites'][:3]))}[/]"
+            for x in steps[:4]
+        )
+        t.add_row(
+            escape("\n".join(s["changes"])), escape(s["component"]), escape(s["outcome"]), why
+        )
+    c.print(t)
+    c.print(
+        f"[dim]{doc['candidates']} candidate changes; {doc['combinations_evaluated']} combinations evaluated.[/]"
+    )
+
+
+def print_grid(doc: dict[str, Any]) -> None:
+    c = _console()
+    rows = doc["rows"]
+    t = Table(title=f"Outcome over {doc['combinations']:,} combinations ({len(rows):,} rows)")
+    for col in doc["columns"]:
+        t.add_column(escape(col))
+    limit = 200
+    for r in rows[:limit]:
+        t.add_row(*(escape(str(r[col])) for col in doc["columns"]))
+    c.print(t)
+    if len(rows) > limit:
+        c.print(
+            f"[dim]{len(rows) - limit:,} more rows: use --format csv or --format json for all.[/]"
+        )

@@ -277,7 +277,7 @@ def _rule_cites(world: World, rule: VotingRule, on: dt.date) -> tuple[str, ...]:
     return tuple(cites)
 
 
-def _computed(
+def computed_outcome(
     entitled: Value, basis: Value, vote: VoteResult | None, consequence: str | None
 ) -> tuple[str, Value]:
     """The outcome the rules give, as a label and as the value of 'the request succeeds'.
@@ -580,13 +580,13 @@ def evaluate(
     held = [t for t in triggered if t.value is YES] or triggered
     consequence = held[0].consequence if held else None
     for r in inv.readings:
-        label, val = _computed(entitled, basis_by_reading[r.id], vote, consequence)
+        label, val = computed_outcome(entitled, basis_by_reading[r.id], vote, consequence)
         by_reading_outcome[r.id] = {
             "computed": label,
             "value": val.value,
             "basis": basis_by_reading[r.id].value,
         }
-    computed, value = _computed(entitled, basis_by_reading[reading_id], vote, consequence)
+    computed, value = computed_outcome(entitled, basis_by_reading[reading_id], vote, consequence)
     recorded = inv.recorded
     agrees: bool | None = None
     if recorded is not None:

@@ -39,6 +39,7 @@ class Invocation:
     notes: tuple[str, ...] = field(default=())
     claims: Mapping[str, Claim] = field(default_factory=dict)
     actors: Mapping[str, Actor] = field(default_factory=dict)
+    reading_defs: tuple[Reading, ...] = field(default=())
 
     def reading(self, reading_id: str) -> ReadingValues:
         for r in self.readings:
@@ -79,6 +80,7 @@ def from_case(case: Case, request: Request) -> Invocation:
         recorded=request.decision,
         claims={c.id: c for c in case.claims},
         actors=actors,
+        reading_defs=tuple(case.readings),
     )
 
 
@@ -139,4 +141,5 @@ def from_request_file(rf: RequestFile) -> Invocation:
         notes=tuple(notes),
         claims={c.id: c for c in claims},
         actors=actors,
+        reading_defs=tuple(readings),
     )
