@@ -64,6 +64,7 @@ class MinimalResult:
     solutions: tuple[Solution, ...]
     candidates: int
     evaluated: int
+    atoms: tuple[Change, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -243,7 +244,8 @@ def minimal_changes(
                 )
                 candidates += 1
     solutions.sort(key=lambda s: (len(s.changes), s.component, [str(c) for c in s.changes]))
-    return MinimalResult(base, direction, max_size, tuple(solutions), candidates, evaluated)
+    atoms = (*member_atoms, *prop_atoms, *position_atoms)
+    return MinimalResult(base, direction, max_size, tuple(solutions), candidates, evaluated, atoms)
 
 
 def _candidate_dates(world: World, inv: Invocation, base: Evaluation, on: dt.date) -> list[dt.date]:
