@@ -6,9 +6,10 @@ combination of its own inputs and the table is their product, not a re-evaluatio
 
 When many members' positions vary, the vote is not enumerated member by member: voting rules
 count positions, so the members without a veto are taken together and only the number of each
-position matters. Each row then stands for every combination with those numbers (its
-`combinations` count is the multinomial coefficient): 4^32 positions of a 32-member organ become
-6,545 rows.
+position matters (a composition stands for multinomially many combinations). Compositions with
+the same result of the vote are then merged into one row, which gives the range of each count
+and the number of combinations it stands for: the 4^32 positions of a 32-member consensus organ
+become a handful of rows.
 """
 
 from __future__ import annotations
@@ -197,19 +198,37 @@ def grid(
         positions = dict(fixed)
         for var, x in zip(enumerated, combo, strict=True):
             positions[var.partition(".")[2]] = x
+        if not counted:
+            votes.append((tuple(combo), 1, vote(positions)))
+            continue
+        # Counted positions: compositions with the same vote result form one row, which gives
+        # the range of each count over the compositions it stands for, and their number.
+        states = [v.partition(".")[2] for v in counted]
+        classes: dict[
+            tuple[str, tuple[str, ...]], tuple[list[int], list[int], int, VoteResult | None]
+        ] = {}
         for comp in compositions:
-            if counted:
-                states = [v.partition(".")[2] for v in counted]
-                cursor = 0
-                for pos, k in zip(POSITIONS, comp, strict=True):
-                    for st in states[cursor : cursor + k]:
-                        positions[st] = pos
-                    cursor += k
-                row_label: tuple[Any, ...] = (*combo, *comp)
-                weight = _multinomial(n, comp)
+            cursor = 0
+            for pos, k in zip(POSITIONS, comp, strict=True):
+                for st in states[cursor : cursor + k]:
+                    positions[st] = pos
+                cursor += k
+            result = vote(positions)
+            vkey = (result.outcome if result else "none", result.binds if result else ())
+            weight = _multinomial(n, comp)
+            if vkey not in classes:
+                classes[vkey] = (list(comp), list(comp), weight, result)
             else:
-                row_label, weight = tuple(combo), 1
-            votes.append((row_label, weight, vote(positions)))
+                low, high, seen, first = classes[vkey]
+                classes[vkey] = (
+                    [min(a, b) for a, b in zip(low, comp, strict=True)],
+                    [max(a, b) for a, b in zip(high, comp, strict=True)],
+                    seen + weight,
+                    first,
+                )
+        for low, high, weight, result in classes.values():
+            ranges = tuple(f"{a}" if a == b else f"{a}-{b}" for a, b in zip(low, high, strict=True))
+            votes.append(((*combo, *ranges), weight, result))
 
     columns = (
         *mem_vars,

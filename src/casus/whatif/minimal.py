@@ -244,8 +244,10 @@ def minimal_changes(
                 )
                 candidates += 1
     solutions.sort(key=lambda s: (len(s.changes), s.component, [str(c) for c in s.changes]))
-    atoms = (*member_atoms, *prop_atoms, *position_atoms)
-    return MinimalResult(base, direction, max_size, tuple(solutions), candidates, evaluated, atoms)
+    considered = (*member_atoms, *prop_atoms, *position_atoms)
+    return MinimalResult(
+        base, direction, max_size, tuple(solutions), candidates, evaluated, considered
+    )
 
 
 def _candidate_dates(world: World, inv: Invocation, base: Evaluation, on: dt.date) -> list[dt.date]:
