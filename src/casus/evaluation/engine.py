@@ -310,16 +310,20 @@ _CONSEQUENCE_RANK = {"assistance": 0, "decision": 1, "measures": 2, "consultatio
 
 
 def _primary(
-    candidates: list[tuple[ProvisionVersion, str, bool, Value, str]],
+    candidates: list[tuple[ProvisionVersion, str, bool, Value, str, Value]],
 ) -> tuple[ProvisionVersion, str] | None:
     """The provision whose organ decides the request: the first cited one with a deciding organ;
-    without citations, the one whose casus is most clearly met, assistance before consultation."""
+    without citations, one the requester may invoke whose casus is most clearly met, assistance
+    before consultation."""
     if not candidates:
         return None
     cited = [c for c in candidates if c[2]]
     if cited:
         return cited[0][0], cited[0][1]
-    best = min(candidates, key=lambda c: (_VALUE_RANK[c[3]], _CONSEQUENCE_RANK.get(c[4], 9)))
+    best = min(
+        candidates,
+        key=lambda c: (_VALUE_RANK[c[5]], _VALUE_RANK[c[3]], _CONSEQUENCE_RANK.get(c[4], 9)),
+    )
     return best[0], best[1]
 
 
@@ -348,9 +352,14 @@ def _difference(inv: Invocation, computed: str, reading_label: str, recorded: st
             f"the organ decided otherwise ({recorded.replace('_', ' ')}). That is the organ's "
             "discretion, not a rule"
         )
-    elif computed in ("refused", "not_entitled", "casus_not_established") and recorded in (
-        "approved",
-        "partial",
+    elif computed in ("refused", "not_entitled", "casus_not_established") and recorded == "partial":
+        head = (
+            f"The rules give '{computed.replace('_', ' ')}' under {reading_label}; the organ "
+            "nonetheless decided part of what was asked (partial): measures the rules did not "
+            "require, taken at its discretion"
+        )
+    elif (
+        computed in ("refused", "not_entitled", "casus_not_established") and recorded == "approved"
     ):
         head = (
             f"The rules give '{computed.replace('_', ' ')}' under {reading_label}, yet the organ "
@@ -408,7 +417,7 @@ def evaluate(
     nodes_in_force: list[Node] = []
     nodes_entitled: list[Node] = []
     nodes_casus: list[Node] = []
-    candidates: list[tuple[ProvisionVersion, str, bool, Value, str]] = []
+    candidates: list[tuple[ProvisionVersion, str, bool, Value, str, Value]] = []
     basis_values: dict[str, list[Value]] = {r.id: [] for r in inv.readings}
 
     for ref in refs:
@@ -478,7 +487,9 @@ def evaluate(
             )
         )
         if casus.decided_by is not None:
-            candidates.append((version, cite, ref in cited, main.value, casus.consequence))
+            candidates.append(
+                (version, cite, ref in cited, main.value, casus.consequence, ent_value)
+            )
 
     primary = _primary(candidates)
     entitled = v_or(t.entitled for t in triggered) if triggered else NO
