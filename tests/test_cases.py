@@ -36,6 +36,7 @@ ALLOWED_EXPECT_KEYS = {
     "binds",
     "cites",
     "by_reading",
+    "bound",
 }
 
 
@@ -122,6 +123,18 @@ def test_case(world: casus.World, test: dict[str, Any]) -> None:
     if "missing" in expect:
         missing = sorted({m for t in doc["triggered"] for m in t["missing"]})
         assert missing == sorted(expect["missing"])
+    if "bound" in expect:
+        # For each state: whether it is bound by the first "must" obligation that names it.
+        for state, want in expect["bound"].items():
+            values = [
+                s["value"]
+                for ob in doc["obligations"]
+                if ob["modality"] == "must"
+                for s in ob["states"]
+                if s["state"] == state
+            ]
+            assert values, f"no obligation names {state}"
+            assert values[0] == want, (state, values)
     if "cites" in expect:
         cited = {c for n in ev.explanation.walk() for c in n.cites}
         for c in expect["cites"]:

@@ -588,8 +588,13 @@ def evaluate(
 
     # Outcome under every reading.
     by_reading_outcome: dict[str, dict[str, str]] = {}
-    held = [t for t in triggered if t.value is YES] or triggered
-    consequence = held[0].consequence if held else None
+    # The strongest consequence among the casus that hold: assistance before consultation.
+    held = [t for t in triggered if t.value is YES and t.entitled is YES] or triggered
+    consequence = (
+        min(held, key=lambda t: _CONSEQUENCE_RANK.get(t.consequence, 9)).consequence
+        if held
+        else None
+    )
     for r in inv.readings:
         label, val = computed_outcome(entitled, basis_by_reading[r.id], vote, consequence)
         by_reading_outcome[r.id] = {
