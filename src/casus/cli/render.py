@@ -350,6 +350,16 @@ def print_comparison(doc: dict[str, Any]) -> None:
             col, max_width=48 if col in ("casus (provision: value)", "obligations") else None
         )
     for row in doc["organizations"]:
+        if row["target_status"] in ("not_yet_member", "withdrawn"):
+            t.add_row(
+                escape(row["name"]),
+                escape(row["target_status"].replace("_", " ")),
+                "-",
+                "-",
+                escape(row["outcome"]),
+                "-",
+            )
+            continue
         casus = "\n".join(
             f"{escape(x['provision'])}: {_v(x['value'])}"
             + (f" [dim](missing: {escape(', '.join(x['missing']))})[/]" if x["missing"] else "")
