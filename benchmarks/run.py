@@ -7,6 +7,9 @@ the machines are shared and noisy: absolute times drift, ratios hold.
   with its full explanation tree, against a calibration workload (sorting 1,000 integers).
 - replay_process: the wall time of `casus replay kz-2022 --json` as a fresh process, against
   `python -c pass`, run alternately.
+- store: the record (benchmarks/store.py): events appended per second by one writer and by eight,
+  and the time to rebuild a 10,000-event case, on SQLite and PostgreSQL, each against plain
+  INSERTs / SELECTs on the same backend.
 """
 
 from __future__ import annotations
@@ -83,9 +86,13 @@ def bench_replay_process(runs: int = 9) -> dict[str, Any]:
 
 
 def main() -> None:
+    # benchmarks/ is sys.path[0] when this file runs as a script (make bench).
+    from store import bench_store
+
     doc = {
         "evaluate_kz_request": bench_evaluate(),
         "replay_process": bench_replay_process(),
+        "store": bench_store(),
         "python": sys.version.split()[0],
     }
     json.dump(doc, sys.stdout, indent=2)

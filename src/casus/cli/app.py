@@ -11,12 +11,14 @@ from typing import Annotated
 
 import typer
 
+from casus.cli import store_commands
 from casus.cli.common import DataOption, JsonOption
 from casus.cli.common import fail as _fail
 from casus.cli.common import parse_date as _parse_date
 from casus.cli.common import print_json as _print_json
 from casus.cli.common import world as _world
 from casus.cli.compare_command import compare as _compare
+from casus.cli.whatif_command import whatif as _whatif
 
 app = typer.Typer(
     name="casus",
@@ -30,6 +32,7 @@ app = typer.Typer(
 )
 
 app.command(name="compare")(_compare)
+app.command(name="whatif")(_whatif)
 
 
 @app.command()
@@ -77,6 +80,20 @@ def replay(
         bool, typer.Option("--no-report", help="Do not write the HTML report.")
     ] = False,
     data: DataOption = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="The store the case is read from (default: $CASUS_DB_URL, else the local file).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="The case as recorded in the store then (YYYY-MM-DD, end of day UTC)."
+        ),
+    ] = None,
 ) -> None:
     """Replay a case end to end, and write its HTML report.
 
@@ -90,6 +107,8 @@ def replay(
 
     world = _world(data)
     on_date = _parse_date(on, "--on")
+    # The case as the store records it (seeded from the built-in file on first use).
+    world = store_commands.recorded_world(world, case, db=db, as_of=as_of, data=data)
     try:
         result = run_replay(world, case, on=on_date, reading=reading)
     except (EvaluationError, KeyError) as e:
@@ -226,6 +245,10 @@ def schema(
         _fail([f"casus: could not write to {out}: {e.strerror}"])
     for p in written:
         print(f"wrote {p}")
+
+
+# The record's commands (import, export, log, audit verify) live in their own module.
+store_commands.register(app)
 
 
 def main() -> None:

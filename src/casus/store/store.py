@@ -1,0 +1,498 @@
+"""The store: append events to a case's hash-chained log and keep its projections, in one
+transaction; read the current state, the state as recorded on a date, the log; verify chains.
+
+Writes serialize per case. On SQLite a write transaction takes the database's write lock when it
+begins; on PostgreSQL it locks the case's projection row (SELECT … FOR UPDATE). Whatever slips
+past (two first events of a new case, a retried idempotency id) meets the unique constraints on
+(case_id, seq) and command_id and is retried, so the chain never forks. This module must not know
+about files, the terminal or the engine that evaluates cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import exc as sa_exc
+
+from casus.model.case import Case
+from casus.model.world import World
+from casus.store import layout, tables
+from casus.store.audit import Finding, Head, verify_chain
+from casus.store.canonical import GENESIS, event_content, event_hash, model_text, sha256_text
+from casus.store.engine import Target, make_engine, resolve, translated
+from casus.store.errors import Conflict, InvalidCommand, StoreError, UnknownCase
+from casus.store.events import Command, CommandError, Event
+from casus.store.fold import Fold, Rejected, position_rows
+from casus.store.migrate import ensure_schema
+from casus.store.validate import validate_case
+
+Clock = Callable[[], dt.datetime]
+#: Attempts at one append before giving up with a Conflict; each conflict means another writer
+#: appended first, so the next attempt reads the new head.
+MAX_ATTEMPTS = 50
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Appended:
+    """The event a command produced; `recorded` is False when an earlier try had recorded it."""
+
+    event: Event
+    recorded: bool
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every time the store writes is UTC.
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _event(row: Row[Any]) -> Event:
+    m = row._mapping
+    return Event(
+        case_id=m["case_id"],
+        seq=m["seq"],
+        type=m["type"],
+        payload=m["payload"],
+        author=m["author"],
+        recorded_at=_utc(m["recorded_at"]),
+        command_id=m["command_id"],
+        prev_hash=m["prev_hash"],
+        hash=m["hash"],
+    )
+
+
+class Store:
+    """One store (a SQLite file or a PostgreSQL database). Build it with `open_store`."""
+
+    def __init__(
+        self, engine: Engine, target: Target, *, world: World | None = None, clock: Clock = utcnow
+    ) -> None:
+        self.engine = engine
+        self.target = target
+        self.world = world
+        self.clock = clock
+        # SQLite writers in one process queue here rather than in SQLite's busy handler, which
+        # sleeps in growing steps and so leaves the lock idle; other processes still meet the
+        # busy timeout. PostgreSQL's row locks queue writers in the server already.
+        self._local_writes: AbstractContextManager[Any] = (
+            threading.Lock() if target.backend == "sqlite" else nullcontext()
+        )
+
+    # --- connections -----------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with (
+            self._local_writes,
+            translated(self.target),
+            self.engine.connect().execution_options(casus_write=True) as conn,
+            conn.begin(),
+        ):
+            yield conn
+
+    @contextmanager
+    def _read(self, *, snapshot: bool = False) -> Iterator[Connection]:
+        """A read transaction; with snapshot, every query in it sees the same committed state
+        (SQLite's read transactions do already; PostgreSQL needs REPEATABLE READ for it)."""
+        with translated(self.target), self.engine.connect() as conn:
+            if snapshot and self.target.backend == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def append(self, case_id: str, command: Command) -> Appended:
+        """Record one event, or return the one already recorded under the command's id."""
+        return self.append_many(case_id, [command])[0]
+
+    def append_many(self, case_id: str, commands: Sequence[Command]) -> list[Appended]:
+        """Record several events of one case in one transaction: all of them or none."""
+        try:
+            payloads = [c.normalized_payload() for c in commands]
+        except CommandError as e:
+            raise InvalidCommand(str(e)) from None
+        ids = [c.command_id for c in commands]
+        if len(set(ids)) != len(ids):
+            raise InvalidCommand("one batch names the same idempotency id twice")
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                with self._write() as conn:
+                    return self._append_in(conn, case_id, commands, payloads)
+            except sa_exc.IntegrityError:
+                # Another writer took this seq (or this command id) first; read again and retry.
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise Conflict(
+            f"case {case_id}: could not append after {MAX_ATTEMPTS} attempts: other writers "
+            "kept appending first"
+        )
+
+    def _append_in(
+        self, conn: Connection, case_id: str, commands: Sequence[Command], payloads: list[str]
+    ) -> list[Appended]:
+        c = tables.cases
+        head = conn.execute(select(c).where(c.c.case_id == case_id).with_for_update()).first()
+        results: list[Appended | None] = []
+        fresh: list[tuple[Command, str]] = []
+        for command, payload in zip(commands, payloads, strict=True):
+            earlier = self._by_command(conn, command.command_id)
+            if earlier is not None:
+                _same_command(earlier, case_id, command, payload)
+                results.append(Appended(earlier, recorded=False))
+            else:
+                results.append(None)
+                fresh.append((command, payload))
+        if not fresh:
+            return [r for r in results if r is not None]
+        fold = Fold(json.loads(head.state) if head is not None else None)
+        seq = head.head_seq if head is not None else 0
+        prev = head.head_hash if head is not None else GENESIS
+        last_time = _utc(head.head_recorded_at) if head is not None else None
+        now = self.clock()
+        # Recorded times never go backwards within a case, so "as recorded on a date" is a prefix.
+        moment = now if last_time is None or now >= last_time else last_time
+        new_events: list[Event] = []
+        for command, payload in fresh:
+            data = json.loads(payload)
+            if command.type == "case_imported" and data["case"]["id"] != case_id:
+                raise InvalidCommand(
+                    f"case_imported: the case's id is '{data['case']['id']}', not '{case_id}'"
+                )
+            try:
+                fold.apply(command.type, data)
+            except Rejected as e:
+                raise InvalidCommand(f"case {case_id}: {command.type}: {e}") from None
+            seq += 1
+            content = event_content(
+                case_id=case_id,
+                seq=seq,
+                type=command.type,
+                payload=payload,
+                author=command.author,
+                recorded_at=moment,
+                command_id=command.command_id,
+            )
+            digest = event_hash(prev, content)
+            new_events.append(
+                Event(
+                    case_id,
+                    seq,
+                    command.type,
+                    payload,
+                    command.author,
+                    moment,
+                    command.command_id,
+                    prev,
+                    digest,
+                )
+            )
+            prev = digest
+        try:
+            case = validate_case(
+                fold.state, world=self.world, shown=f"case {case_id}", touched=fold.touched
+            )
+        except Rejected as e:
+            raise InvalidCommand(str(e)) from None
+        conn.execute(
+            insert(tables.events),
+            [
+                {
+                    "case_id": ne.case_id,
+                    "seq": ne.seq,
+                    "type": ne.type,
+                    "payload": ne.payload,
+                    "author": ne.author,
+                    "recorded_at": ne.recorded_at,
+                    "command_id": ne.command_id,
+                    "prev_hash": ne.prev_hash,
+                    "hash": ne.hash,
+                }
+                for ne in new_events
+            ],
+        )
+        text = model_text(case)
+        values = {
+            "title": case.title,
+            "head_seq": seq,
+            "head_hash": prev,
+            "head_recorded_at": moment,
+            "state": text,
+            "state_sha256": sha256_text(text),
+        }
+        if head is None:
+            conn.execute(insert(c).values(case_id=case_id, **values))
+        else:
+            conn.execute(update(c).where(c.c.case_id == case_id).values(**values))
+        for ne in new_events:
+            self._project_positions(conn, ne)
+        it = iter(new_events)
+        return [r if r is not None else Appended(next(it), recorded=True) for r in results]
+
+    def _project_positions(self, conn: Connection, e: Event) -> None:
+        replace_all, casts = position_rows(e.type, e.data())
+        p = tables.positions
+        current = p.c.superseded_by.is_(None)
+        if replace_all:
+            conn.execute(
+                update(p).where(p.c.case_id == e.case_id, current).values(superseded_by=e.seq)
+            )
+        for request_id, state, value in casts:
+            conn.execute(
+                update(p)
+                .where(
+                    p.c.case_id == e.case_id,
+                    p.c.request_id == request_id,
+                    p.c.state == state,
+                    current,
+                )
+                .values(superseded_by=e.seq)
+            )
+            conn.execute(
+                insert(p).values(
+                    case_id=e.case_id,
+                    request_id=request_id,
+                    state=state,
+                    position=value,
+                    seq=e.seq,
+                    superseded_by=None,
+                )
+            )
+
+    def head_event(self, case_id: str) -> Event | None:
+        """The last event of a case's log, as the projection names it."""
+        c, ev = tables.cases, tables.events
+        with self._read() as conn:
+            row = conn.execute(
+                select(ev)
+                .join(c, (c.c.case_id == ev.c.case_id) & (c.c.head_seq == ev.c.seq))
+                .where(c.c.case_id == case_id)
+            ).first()
+        return None if row is None else _event(row)
+
+    def seed_builtin(self, case: Case) -> Appended | None:
+        """Record a built-in case file's case on first use, or again when the built-in data
+        changed and nobody has changed the case in the store since its last seeding. The
+        idempotency id names the head it builds on, so processes seeding at once record it once."""
+        head = self.head_event(case.id)
+        text = model_text(case)
+        if head is not None:
+            if not head.command_id.startswith(layout.BUILTIN_COMMAND_PREFIX):
+                return None  # the store's record has moved on: it, not the file, is the case
+            if self.current_text(case.id) == text:
+                return None
+        seq = 0 if head is None else head.seq
+        command_id = f"{layout.BUILTIN_COMMAND_PREFIX}{case.id}:{seq}:{sha256_text(text)}"
+        payload = {"case": case.model_dump(mode="json", by_alias=True), "source": "built-in data"}
+        return self.append(case.id, Command("case_imported", payload, "system:casus", command_id))
+
+    def _by_command(self, conn: Connection, command_id: str) -> Event | None:
+        ev = tables.events
+        row = conn.execute(select(ev).where(ev.c.command_id == command_id)).first()
+        return None if row is None else _event(row)
+
+    def import_case(
+        self, case: Case, *, author: str, command_id: str, source: str | None = None
+    ) -> Appended | None:
+        """Record a whole case as one `case_imported` event; None if the store already holds
+        exactly this state (nothing is recorded then)."""
+        current = self.current_text(case.id)
+        if current is not None and current == model_text(case):
+            return None
+        payload = {"case": case.model_dump(mode="json", by_alias=True), "source": source}
+        return self.append(case.id, Command("case_imported", payload, author, command_id))
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def case_ids(self) -> list[str]:
+        with self._read() as conn:
+            rows = conn.execute(select(tables.cases.c.case_id).order_by(tables.cases.c.case_id))
+            return [r[0] for r in rows]
+
+    def head(self, case_id: str) -> tuple[int, str] | None:
+        c = tables.cases
+        with self._read() as conn:
+            row = conn.execute(
+                select(c.c.head_seq, c.c.head_hash).where(c.c.case_id == case_id)
+            ).first()
+        return None if row is None else (row[0], row[1])
+
+    def current_text(self, case_id: str) -> str | None:
+        c = tables.cases
+        with self._read() as conn:
+            row = conn.execute(select(c.c.state).where(c.c.case_id == case_id)).first()
+        return None if row is None else str(row[0])
+
+    def current(self, case_id: str) -> Case:
+        """The case as it stands now (its projection)."""
+        text = self.current_text(case_id)
+        if text is None:
+            raise UnknownCase(self._unknown(case_id))
+        return _as_case(case_id, json.loads(text))
+
+    def events(self, case_id: str) -> list[Event]:
+        ev = tables.events
+        with self._read() as conn:
+            rows = conn.execute(select(ev).where(ev.c.case_id == case_id).order_by(ev.c.seq))
+            return [_event(r) for r in rows]
+
+    def positions(self, case_id: str, *, current_only: bool = True) -> list[dict[str, Any]]:
+        """The positions table: each delegation's position per request (and, with
+        current_only=False, the superseded ones too), in the order cast."""
+        p = tables.positions
+        query = select(p).where(p.c.case_id == case_id).order_by(p.c.id)
+        if current_only:
+            query = query.where(p.c.superseded_by.is_(None))
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def as_of(self, case_id: str, cutoff: dt.datetime) -> Case:
+        """The case as recorded before `cutoff`: the log's events recorded before then, folded.
+        The chain of those events is checked on the way."""
+        events = self.events(case_id)
+        if not events:
+            raise UnknownCase(self._unknown(case_id))
+        upto = [e for e in events if e.recorded_at < cutoff]
+        if not upto:
+            raise UnknownCase(
+                f"case {case_id} was not yet recorded before {cutoff.isoformat()} "
+                f"(its first event was recorded {events[0].recorded_at.isoformat()})"
+            )
+        return rebuild(case_id, upto)
+
+    def _unknown(self, case_id: str) -> str:
+        known = self.case_ids()
+        return (
+            f"no case '{case_id}' in the store at {self.target.shown} "
+            f"(cases there: {', '.join(known) or 'none'})"
+        )
+
+    # --- auditing --------------------------------------------------------------------------
+
+    def verify(self, case_id: str | None = None) -> list[tuple[str, int, Finding | None]]:
+        """Check every chain (or one case's): (case, events, the first bad event or None).
+
+        Besides the links, the projection is checked against the log it was built from."""
+        ev = tables.events
+        c = tables.cases
+        # One snapshot for heads and events: writers appending meanwhile must not look like
+        # events inserted past the head.
+        with self._read(snapshot=True) as conn:
+            heads_q = select(c.c.case_id, c.c.head_seq, c.c.head_hash, c.c.state, c.c.state_sha256)
+            events_q = select(ev).order_by(ev.c.case_id, ev.c.seq)
+            if case_id is not None:
+                heads_q = heads_q.where(c.c.case_id == case_id)
+                events_q = events_q.where(ev.c.case_id == case_id)
+            heads = {r.case_id: r for r in conn.execute(heads_q)}
+            logs: dict[str, list[Event]] = {}
+            for row in conn.execute(events_q):
+                e = _event(row)
+                logs.setdefault(e.case_id, []).append(e)
+        ids = sorted(set(heads) | set(logs))
+        if case_id is not None and not ids:
+            raise UnknownCase(self._unknown(case_id))
+        out: list[tuple[str, int, Finding | None]] = []
+        for cid in ids:
+            rows = logs.get(cid, [])
+            h = heads.get(cid)
+            finding = verify_chain(cid, rows, Head(h.head_seq, h.head_hash) if h else None)
+            if finding is None and h is not None:
+                try:
+                    rebuilt = model_text(rebuild(cid, rows, check=False))
+                except (Rejected, StoreError, ValueError) as e:
+                    finding = Finding(cid, len(rows), "projection", f"the log does not fold: {e}")
+                else:
+                    if rebuilt != h.state or sha256_text(rebuilt) != h.state_sha256:
+                        finding = Finding(
+                            cid,
+                            len(rows),
+                            "projection",
+                            "the current state differs from the one its log gives",
+                        )
+            out.append((cid, len(rows), finding))
+        return out
+
+
+def rebuild(case_id: str, events: Sequence[Event], *, check: bool = True) -> Case:
+    """Fold events (in seq order) into the case they make; with check, their chain must hold."""
+    if check:
+        finding = verify_chain(
+            case_id, events, None if not events else Head(events[-1].seq, events[-1].hash)
+        )
+        if finding is not None:
+            raise Conflict(f"the log is not intact: {finding.message()}")
+    fold = Fold()
+    for e in events:
+        fold.apply(e.type, e.data())
+    if fold.state is None:
+        raise UnknownCase(f"no case '{case_id}' in these events")
+    return _as_case(case_id, fold.state)
+
+
+def _as_case(case_id: str, state: Any) -> Case:
+    """A stored state as a Case. A state recorded by an older casus whose case model has since
+    lost a field no longer validates; say so rather than fail with a traceback."""
+    try:
+        return Case.model_validate(state)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise StoreError(
+            f"case {case_id} as recorded does not fit this casus's case model "
+            f"({e.error_count()} problem(s); first: {where}: {first['msg']})"
+        ) from None
+
+
+def open_store(
+    db: str | None = None,
+    *,
+    world: World | None = None,
+    clock: Clock = utcnow,
+    migrate: bool = True,
+) -> Store:
+    """The store at `db` (a URL or a SQLite file path; default: CASUS_DB_URL, else the user's
+    data directory), its schema brought to head on first use."""
+    target = resolve(db)
+    engine = make_engine(target)
+    try:
+        with translated(target):
+            if migrate:
+                ensure_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, target, world=world, clock=clock)
+
+
+def _same_command(earlier: Event, case_id: str, command: Command, payload: str) -> None:
+    if (earlier.case_id, earlier.type, earlier.payload, earlier.author) != (
+        case_id,
+        command.type,
+        payload,
+        command.author,
+    ):
+        raise Conflict(
+            f"the idempotency id '{command.command_id}' was already used for another command "
+            f"(event #{earlier.seq} of case {earlier.case_id}, {earlier.type})"
+        )

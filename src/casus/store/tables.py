@@ -1,0 +1,81 @@
+"""The tables as the running store sees them at the head revision (SQLAlchemy Core).
+
+The migrations in `migrations/versions/` create these; they spell their own DDL instead of
+importing this module, so that an old revision keeps meaning what it meant. A test checks that
+the head revision's tables match these. This module must not open connections.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from casus.store import layout
+
+metadata = MetaData()
+
+#: The log. Append-only: the store never updates or deletes a row of it.
+events = Table(
+    layout.EVENTS,
+    metadata,
+    # BIGINT on PostgreSQL; SQLite's rowid alias must be spelled INTEGER to autoincrement.
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("case_id", String(80), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("command_id", String(200), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),
+    UniqueConstraint("command_id", name="uq_events_command"),
+    Index("ix_events_case_recorded", "case_id", "recorded_at"),
+)
+
+#: Projection: each case's head and current state, updated in the transaction that appends.
+cases = Table(
+    layout.CASES,
+    metadata,
+    Column("case_id", String(80), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("head_seq", Integer, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("head_recorded_at", DateTime(timezone=True), nullable=False),
+    Column("state", Text, nullable=False),
+    Column("state_sha256", String(64), nullable=False),
+)
+
+#: Projection: every position cast, the current one per delegation and question unsuperseded.
+positions = Table(
+    layout.POSITIONS,
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("case_id", String(80), nullable=False),
+    Column("request_id", String(80), nullable=False),
+    Column("state", String(2), nullable=False),
+    Column("position", String(16), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("superseded_by", Integer, nullable=True),
+    Index(
+        "uq_positions_current",
+        "case_id",
+        "request_id",
+        "state",
+        unique=True,
+        sqlite_where=text("superseded_by IS NULL"),
+        postgresql_where=text("superseded_by IS NULL"),
+    ),
+)
