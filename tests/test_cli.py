@@ -69,7 +69,10 @@ def test_replay_prints_every_part_and_writes_the_report(tmp_path: Path) -> None:
     ):
         assert part in text, part
     assert f"HTML report written to {report.resolve()}" in " ".join(text.split())
-    assert report.read_text(encoding="utf-8").startswith("<!doctype html>")
+    html = report.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>")
+    assert "What would have had to differ" in html
+    assert "position.AM=object" in html  # one member's objection would have turned it
 
 
 def test_replay_json_is_one_document() -> None:

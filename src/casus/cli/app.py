@@ -121,8 +121,18 @@ def replay(
 
     print_replay(doc)
     if not no_report:
+        from casus.evaluation.invocation import from_case
         from casus.report.html import write_report
+        from casus.whatif.minimal import minimal_changes
 
+        # The report also says what would have had to differ for another outcome.
+        recorded_case = world.cases[case]
+        doc["whatif"] = [
+            minimal_changes(
+                world, from_case(recorded_case, rq), on=on_date, reading=reading
+            ).to_dict()
+            for rq in recorded_case.requests
+        ]
         target = report or Path("casus-output") / f"{case}.html"
         try:
             write_report(doc, target)
