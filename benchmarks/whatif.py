@@ -96,7 +96,7 @@ def bench_whatif(repeat: int = 3, sample: int = 200) -> dict[str, Any]:
     ]
     # The synthetic members support, as the six did: the request is approved, and --minimal
     # looks for what would have turned it.
-    inv = replace(inv, positions={**{s: "support" for s in voters}, **inv.positions})
+    inv = replace(inv, positions={**dict.fromkeys(voters, "support"), **inv.positions})
     big_vars = [f"position.{s}" for s in voters] + [f"proposition.{p}" for p in PROPS]
     big_seconds = _median(lambda: grid(big, inv, big_vars), repeat)
     big_grid = grid(big, inv, big_vars)
