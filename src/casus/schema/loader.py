@@ -532,9 +532,26 @@ def assemble(files: Sequence[Loaded]) -> tuple[World, list[FileError]]:
     return world, errors
 
 
-def load_world(extra: Iterable[Path] = (), *, builtin: bool = True) -> World:
-    """The built-in data plus any extra files, validated together. Raises DataError."""
+def load_world(extra: Iterable[Path] = (), *, builtin: bool = True, cache: bool = True) -> World:
+    """The built-in data plus any extra files, validated together. Raises DataError.
+
+    A world validated before from the very same files is read from the cache instead.
+    """
+    from casus.schema import cache as world_cache
+
     paths = (builtin_files() if builtin else []) + list(extra)
+    cache_key = world_cache.key(paths) if cache and world_cache.enabled() else None
+    if cache_key is not None:
+        cached = world_cache.read(cache_key)
+        if cached is not None:
+            return cached
+    world = _load_world(paths)
+    if cache_key is not None:
+        world_cache.write(cache_key, world)
+    return world
+
+
+def _load_world(paths: list[Path]) -> World:
     files: list[Loaded] = []
     errors: list[FileError] = []
     for p in paths:
