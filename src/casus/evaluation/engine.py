@@ -413,6 +413,7 @@ def evaluate(
     member_value = membership.participates
 
     triggered: list[Triggered] = []
+    triggered_versions: list[ProvisionVersion] = []
     not_in_force: list[NotInForce] = []
     nodes_in_force: list[Node] = []
     nodes_entitled: list[Node] = []
@@ -469,6 +470,7 @@ def evaluate(
                 (main.node, *others),
             )
         )
+        triggered_versions.append(version)
         triggered.append(
             Triggered(
                 provision=cite,
@@ -649,10 +651,13 @@ def evaluate(
     # Obligations that follow from each triggered provision.
     obligations: list[ObligationResult] = []
     ob_nodes: list[Node] = []
-    for t in triggered:
-        inst, prov = _resolve_ref(world, f"{t.instrument}/{t.eid}")
-        version = in_force(prov.versions, on)
-        assert not isinstance(version, NoVersionInForce) and version.casus is not None
+    suspended = {
+        sp.bearer: sp
+        for sp in org.suspensions
+        if sp.towards == inv.affected_state and sp.covers(on)
+    }
+    for t, version in zip(triggered, triggered_versions, strict=True):
+        assert version.casus is not None
         arises = v_and((t.entitled, t.value))
         if version.casus.decided_by is not None:
             arises = v_and((arises, vote.value if vote is not None else UNDETERMINED))
@@ -666,11 +671,6 @@ def evaluate(
             else:
                 bearers = []
             states: list[BoundState] = []
-            suspended = {
-                sp.bearer: sp
-                for sp in org.suspensions
-                if sp.towards == inv.affected_state and sp.covers(on)
-            }
             for s in bearers:
                 if s in suspended:
                     sp = suspended[s]
