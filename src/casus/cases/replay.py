@@ -173,7 +173,14 @@ class Replay:
             "summary": c.summary,
             "hypothetical": c.hypothetical,
             "readings": [
-                {"id": r.id, "label": r.label, "description": r.description} for r in c.readings
+                {
+                    "id": r.id,
+                    "label": r.label,
+                    "description": r.description,
+                    "actors": None if r.actors is None else list(r.actors),
+                    "actor_kinds": None if r.actor_kinds is None else list(r.actor_kinds),
+                }
+                for r in c.readings
             ],
             "default_reading": c.default_reading,
             "timeline": [
