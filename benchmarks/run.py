@@ -10,6 +10,9 @@ the machines are shared and noisy: absolute times drift, ratios hold.
 - store: the record (benchmarks/store.py): events appended per second by one writer and by eight,
   and the time to rebuild a 10,000-event case, on SQLite and PostgreSQL, each against plain
   INSERTs / SELECTs on the same backend.
+- network: `casus network --matrix` on synthetic ATOP-scale data (benchmarks/network.py): one
+  year, and every year 1816-2018, each against the per-pair round-by-round cascade and a bare
+  per-pair search, sampled and extrapolated.
 """
 
 from __future__ import annotations
@@ -87,12 +90,14 @@ def bench_replay_process(runs: int = 9) -> dict[str, Any]:
 
 def main() -> None:
     # benchmarks/ is sys.path[0] when this file runs as a script (make bench).
+    from network import bench_network
     from store import bench_store
 
     doc = {
         "evaluate_kz_request": bench_evaluate(),
         "replay_process": bench_replay_process(),
         "store": bench_store(),
+        "network": bench_network(),
         "python": sys.version.split()[0],
     }
     json.dump(doc, sys.stdout, indent=2)

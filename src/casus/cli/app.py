@@ -18,6 +18,7 @@ from casus.cli.common import parse_date as _parse_date
 from casus.cli.common import print_json as _print_json
 from casus.cli.common import world as _world
 from casus.cli.compare_command import compare as _compare
+from casus.cli.network_command import network_app as _network_app
 from casus.cli.whatif_command import whatif as _whatif
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 
 app.command(name="compare")(_compare)
+app.add_typer(_network_app, name="network")
 app.command(name="whatif")(_whatif)
 
 
