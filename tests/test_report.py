@@ -82,3 +82,47 @@ def test_report_escapes_text(tmp_path: Path) -> None:
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;" in text
     assert not (tmp_path / "r.html.tmp").exists()
+
+
+def test_cascade_drawing_is_self_contained_and_cites_every_line(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "cascade.html"
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "casus",
+            "network",
+            "--attacker",
+            "RU",
+            "--target",
+            "PL",
+            "--on",
+            "2024-06-01",
+            "--place",
+            "warsaw",
+            "--report",
+            str(target),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    html = target.read_text(encoding="utf-8")
+    parser = _Collector()
+    parser.feed(html)
+    assert parser.loads == []
+    assert "<svg" in html
+    joined = [d for r in doc["rounds"] for d in r["joined"]]
+    assert joined, "NATO members are drawn in when Warsaw is attacked"
+    for d in joined:
+        for link in d["links"]:
+            assert link["cite"] in html
+    assert "north-atlantic-treaty/art_5@" in html

@@ -130,6 +130,9 @@ def network(
             help="For every ordered pair of states on the date: who is drawn in (CSV; --json).",
         ),
     ] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Also write an HTML page with a drawing of the cascade.")
+    ] = None,
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
@@ -189,10 +192,19 @@ def network(
             "the encoded instruments hold no offence obligations; only ATOP files can draw "
             "states to the attacker's side"
         )
+    if report is not None:
+        from casus.report.cascade import write_cascade
+
+        try:
+            write_cascade(doc, report)
+        except OSError as e:
+            fail([f"casus: could not write the report to {report}: {e.strerror}"])
     if as_json:
         print_json(doc)
         return
     _print_cascade(doc)
+    if report is not None:
+        print(f"\nHTML drawing of the cascade written to {report.resolve()}")
 
 
 def _run_matrix(
