@@ -13,6 +13,8 @@ the machines are shared and noisy: absolute times drift, ratios hold.
 - network: `casus network --matrix` on synthetic ATOP-scale data (benchmarks/network.py): one
   year, and every year 1816-2018, each against the per-pair round-by-round cascade and a bare
   per-pair search, sampled and extrapolated.
+- load: the service (benchmarks/load.py): 200 delegations casting and changing positions across
+  20 exercises for 60 s against one server, on SQLite and PostgreSQL, against GET /api/health.
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ def bench_replay_process(runs: int = 9) -> dict[str, Any]:
 
 def main() -> None:
     # benchmarks/ is sys.path[0] when this file runs as a script (make bench).
+    from load import bench_load
     from network import bench_network
     from store import bench_store
 
@@ -98,6 +101,7 @@ def main() -> None:
         "replay_process": bench_replay_process(),
         "store": bench_store(),
         "network": bench_network(),
+        "load": bench_load(),
         "python": sys.version.split()[0],
     }
     json.dump(doc, sys.stdout, indent=2)

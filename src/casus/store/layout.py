@@ -8,11 +8,14 @@ from __future__ import annotations
 
 #: The Alembic revision of the newest schema (the last file in `migrations/versions/`). A test
 #: checks that it equals Alembic's own head, so the two cannot drift apart.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 EVENTS = "events"
 CASES = "cases"
 POSITIONS = "positions"
+EXERCISES = "exercises"
+EXERCISE_EVENTS = "exercise_events"
+ACCOUNTS = "accounts"
 VERSION_TABLE = "alembic_version"
 
 #: Prefix of the idempotency ids of events that seed the store from a built-in case file.

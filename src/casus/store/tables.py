@@ -79,3 +79,59 @@ positions = Table(
         postgresql_where=text("superseded_by IS NULL"),
     ),
 )
+
+#: Exercises (revision 0003): each exercise's log, hash-chained exactly as a case's is, kept
+#: apart from `events` because a case's projection must be a valid case after every event, and
+#: an exercise is not one until a request is filed in it.
+exercise_events = Table(
+    layout.EXERCISE_EVENTS,
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("exercise_id", String(80), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("command_id", String(200), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("exercise_id", "seq", name="uq_exercise_events_seq"),
+    UniqueConstraint("command_id", name="uq_exercise_events_command"),
+)
+
+#: Projection: each exercise's head, its scenario (written once) and its state.
+exercises = Table(
+    layout.EXERCISES,
+    metadata,
+    Column("exercise_id", String(80), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("organization", String(80), nullable=False),
+    Column("source_case", String(80), nullable=True),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("head_seq", Integer, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("head_recorded_at", DateTime(timezone=True), nullable=False),
+    Column("scenario", Text, nullable=True),
+    Column("state", Text, nullable=False),
+    Column("state_sha256", String(64), nullable=False),
+)
+
+#: Accounts of the service: only a salted hash of each bearer token is kept.
+accounts = Table(
+    layout.ACCOUNTS,
+    metadata,
+    Column("account_id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("state", String(2), nullable=True),
+    Column("exercise_id", String(80), nullable=True),
+    Column("token_id", String(32), nullable=False),
+    Column("token_salt", String(64), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    UniqueConstraint("token_id", name="uq_accounts_token"),
+    Index("ix_accounts_exercise", "exercise_id"),
+)

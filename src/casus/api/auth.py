@@ -1,0 +1,181 @@
+"""Who is calling, and what they may do.
+
+Callers present `Authorization: Bearer TOKEN` (and, on the event stream only, `?token=`, since a
+browser's EventSource cannot set headers). Roles:
+
+- facilitator: creates exercises and manages those it created (participants, clock, decisions,
+  end); reads every exercise;
+- delegation: bound to one state in one exercise; files requests, casts positions and pledges
+  for that state only; reads its exercise;
+- observer: read-only; bound to one exercise when invited, or to none (made with the CLI), in
+  which case it reads every exercise.
+
+Cases and organizations are the public record: anyone may read them, without a token.
+Private notes (on requests, positions, pledges) are seen by their delegation and by
+facilitators only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Header, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from casus.api.errors import ApiError
+from casus.api.services import Services, get_services
+from casus.store.accounts import Account
+from casus.store.exercises import ExerciseRecord
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="A token from `casus accounts create` or from an invitation to an exercise.",
+)
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def authenticate(services: Services, token: str | None) -> Account | None:
+    if token is None:
+        return None
+    # Accounts never change once made (there is no revocation yet), so a token checked once
+    # stays good: the cache spares a read per call. Unknown tokens are not cached.
+    account = services.tokens.get(
+        token, lambda: services.accounts.authenticate(token), keep_none=False
+    )
+    if account is None:
+        raise ApiError(
+            401, "invalid_token", "the token is not recognized", "Authorization", None, _CHALLENGE
+        )
+    return account
+
+
+async def optional_account(
+    services: Annotated[Services, Depends(get_services)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> Account | None:
+    # Dependencies run on the event loop (no thread hop per call); the store is read in a
+    # worker thread only for a token not seen before.
+    if credentials is None:
+        return None
+    found, account = services.tokens.peek(credentials.credentials)
+    if found:
+        return account
+    return await run_in_threadpool(authenticate, services, credentials.credentials)
+
+
+def require(account: Account | None) -> Account:
+    if account is None:
+        raise ApiError(
+            401,
+            "unauthenticated",
+            "this needs a token: Authorization: Bearer TOKEN",
+            "Authorization",
+            None,
+            _CHALLENGE,
+        )
+    return account
+
+
+async def caller(account: Annotated[Account | None, Depends(optional_account)]) -> Account:
+    """The authenticated caller (401 without a valid token)."""
+    return require(account)
+
+
+async def facilitator(account: Annotated[Account, Depends(caller)]) -> Account:
+    if account.role != "facilitator":
+        raise ApiError(403, "forbidden", f"only a facilitator may do this, not a {account.role}")
+    return account
+
+
+Caller = Annotated[Account, Depends(caller)]
+Facilitator = Annotated[Account, Depends(facilitator)]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=r"^[\x21-\x7e]{1,100}$",
+        description=(
+            "Any 1-100 printable characters without spaces. A retry with the same key records "
+            "nothing new and answers with what was first recorded."
+        ),
+    ),
+]
+
+
+def command_id(account: Account, key: str | None) -> str:
+    """The store's idempotency id: the caller's key, scoped to the caller's account."""
+    return f"{account.account_id}:{key if key is not None else uuid.uuid4().hex}"
+
+
+# --- rights over an exercise ----------------------------------------------------------------
+
+
+def may_read(account: Account, exercise: ExerciseRecord) -> bool:
+    if account.role == "facilitator":
+        return True
+    if account.role == "observer" and account.exercise_id is None:
+        return True
+    return account.exercise_id == exercise.exercise_id
+
+
+def check_read(account: Account, exercise: ExerciseRecord) -> None:
+    if not may_read(account, exercise):
+        raise ApiError(
+            403, "forbidden", f"this account does not take part in exercise {exercise.exercise_id}"
+        )
+
+
+def check_manage(account: Account, exercise: ExerciseRecord) -> None:
+    if account.role != "facilitator":
+        raise ApiError(403, "forbidden", f"only a facilitator may do this, not a {account.role}")
+    if exercise.created_by != account.author:
+        raise ApiError(
+            403,
+            "forbidden",
+            f"exercise {exercise.exercise_id} is managed by the facilitator who created it",
+        )
+
+
+def check_delegation(account: Account, exercise_id: str, state: str | None) -> str:
+    """The state this caller acts for in this exercise; refused unless it is its own."""
+    if account.role != "delegation" or account.exercise_id != exercise_id:
+        raise ApiError(
+            403,
+            "forbidden",
+            f"only a delegation taking part in exercise {exercise_id} may do this",
+        )
+    assert account.state is not None
+    if state is not None and state != account.state:
+        raise ApiError(
+            403,
+            "not_your_state",
+            f"the delegation of {account.state} cannot act for {state}",
+            "body.state",
+        )
+    return account.state
+
+
+def sees_notes_of(account: Account | None, exercise_id: str, state: str | None) -> bool:
+    """Whether the caller may read a private note written by the delegation of `state`."""
+    if account is None:
+        return False
+    if account.role == "facilitator":
+        return True
+    return (
+        account.role == "delegation"
+        and account.exercise_id == exercise_id
+        and state is not None
+        and account.state == state
+    )
+
+
+def stream_account(request: Request, services: Services, token: str | None) -> Account:
+    """The caller of the event stream: a bearer header, or `?token=` (EventSource)."""
+    header = request.headers.get("authorization")
+    if header is not None and header.lower().startswith("bearer "):
+        return require(authenticate(services, header[7:].strip()))
+    return require(authenticate(services, token))

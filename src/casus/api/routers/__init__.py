@@ -1,0 +1,1 @@
+"""One router a resource: cases, organizations, accounts, exercises, and the event stream."""

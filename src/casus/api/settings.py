@@ -1,0 +1,42 @@
+"""The service's settings, read from the environment when the application is built.
+
+`CASUS_DB_URL` names the store as everywhere else in casus (a SQLite path or URL, or a
+PostgreSQL URL; default: the local file). Nothing is read at import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one server process."""
+
+    model_config = SettingsConfigDict(env_prefix="CASUS_", extra="ignore")
+
+    db_url: str | None = Field(
+        default=None, description="The store (default: casus.db in the user's data directory)."
+    )
+    data: list[Path] = Field(
+        default_factory=list,
+        description="Extra instrument, organization, case or sources files (JSON list in CASUS_DATA).",
+    )
+    poll_interval: float = Field(
+        default=0.25,
+        gt=0,
+        le=60,
+        description="Seconds between looks at the log for other processes' events (SQLite).",
+    )
+    freeze_gc: bool = Field(
+        default=False,
+        description=(
+            "After start-up, move what is loaded (the world: many small objects) out of the "
+            "garbage collector's reach, so that full collections stay short (`casus serve`)."
+        ),
+    )
+    heartbeat: float = Field(
+        default=15.0, gt=0, le=300, description="Seconds between keep-alive comments on a stream."
+    )
