@@ -8,6 +8,8 @@ the record.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -276,6 +278,14 @@ def test_the_exercise_log_verifies_and_tampering_is_found(api: Api, world: World
             )
         finding = log.verify(xid)[0][2]
         assert finding is not None and finding.seq == 8 and finding.kind == "edited"
+    audit = subprocess.run(
+        [sys.executable, "-m", "casus", "audit", "verify", "--db", str(api.db)],
+        capture_output=True,
+        text=True,
+    )
+    assert audit.returncode == 2
+    assert f"FAILED  exercise {xid}  9 event(s)" in audit.stdout
+    assert "event #8: edited" in audit.stderr
     assert api.ok("GET", f"/api/exercises/{xid}/report", "fac")["log"]["chain"].startswith(
         f"case {xid}, event #8: edited"
     )

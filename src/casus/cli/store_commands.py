@@ -319,13 +319,19 @@ def verify(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check every case's hash chain and projection; name the first bad event and why
-    (edited, deleted, inserted, reordered). Exit code 2 if any check fails."""
+    """Check every case's hash chain and projection (and every exercise's, when no case is
+    named); name the first bad event and why (edited, deleted, inserted, reordered). Exit code 2
+    if any check fails."""
+    from casus.store.exercises import ExerciseLog
+
     with opened(db) as store:
         results = store.verify(case)
         heads = {cid: store.head(cid) for cid, _, _ in results}
         where = store.target.shown
+        # Exercises keep chains of their own: every one is checked when no case is named.
+        exercises = ExerciseLog(store).verify() if case is None else []
     failures = [f for _, _, f in results if f is not None]
+    failures += [f for _, _, f in exercises if f is not None]
     if as_json:
         _print_json(
             {
@@ -348,6 +354,15 @@ def verify(
                     }
                     for cid, n, f in results
                 ],
+                "exercises": [
+                    {
+                        "exercise": xid,
+                        "events": n,
+                        "ok": f is None,
+                        "problem": None if f is None else f.message(),
+                    }
+                    for xid, n, f in exercises
+                ],
             }
         )
     else:
@@ -357,6 +372,8 @@ def verify(
             head = heads[cid]
             tail = f"head #{head[0]} sha256 {head[1]}" if head else "no head recorded"
             print(f"{'ok' if f is None else 'FAILED':<7} {cid}  {n} event(s)  {tail}")
+        for xid, n, f in exercises:
+            print(f"{'ok' if f is None else 'FAILED':<7} exercise {xid}  {n} event(s)")
     if failures:
         fail([f"casus: audit failed: {f.message()}" for f in failures])
 
