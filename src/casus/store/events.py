@@ -27,7 +27,7 @@ from casus.model.case import (
     TimelineEvent,
 )
 from casus.model.common import Frozen, Id
-from casus.store.canonical import canonical_json, format_time
+from casus.store.canonical import canonical_json, event_content, event_hash, format_time
 
 EventType = Literal[
     "case_imported",
@@ -186,6 +186,40 @@ class Event:
             "hash": self.hash,
             "payload": self.data(),
         }
+
+
+def chained(
+    log_id: str,
+    seq: int,
+    type_: str,
+    payload: str,
+    author: str,
+    recorded_at: dt.datetime,
+    command_id: str,
+    prev_hash: str,
+) -> Event:
+    """The event that follows `prev_hash` in a log: its canonical content, hashed with the
+    previous hash. Case logs and exercise logs chain their events the same way."""
+    content = event_content(
+        case_id=log_id,
+        seq=seq,
+        type=type_,
+        payload=payload,
+        author=author,
+        recorded_at=recorded_at,
+        command_id=command_id,
+    )
+    return Event(
+        log_id,
+        seq,
+        type_,
+        payload,
+        author,
+        recorded_at,
+        command_id,
+        prev_hash,
+        event_hash(prev_hash, content),
+    )
 
 
 def summary(event_type: str, payload: dict[str, Any]) -> str:

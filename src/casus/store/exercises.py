@@ -31,9 +31,9 @@ from sqlalchemy import exc as sa_exc
 
 from casus.store import tables
 from casus.store.audit import Finding, Head, verify_chain
-from casus.store.canonical import GENESIS, event_content, event_hash, sha256_text
+from casus.store.canonical import GENESIS, sha256_text
 from casus.store.errors import Conflict, InvalidCommand, StoreError
-from casus.store.events import Event
+from casus.store.events import Event, chained
 from casus.store.exercise_fold import State, apply, normalized_payload
 from casus.store.fold import Rejected
 from casus.store.store import MAX_ATTEMPTS, Appended, Store, _utc
@@ -603,30 +603,18 @@ def _chain(
             )
         except Rejected as e:
             raise InvalidCommand(str(e)) from None
-        content = event_content(
-            case_id=exercise_id,
-            seq=seq,
-            type=command.type,
-            payload=payload,
-            author=command.author,
-            recorded_at=moment,
-            command_id=command.command_id,
+        event = chained(
+            exercise_id,
+            seq,
+            command.type,
+            payload,
+            command.author,
+            moment,
+            command.command_id,
+            prev,
         )
-        digest = event_hash(prev, content)
-        events.append(
-            Event(
-                exercise_id,
-                seq,
-                command.type,
-                payload,
-                command.author,
-                moment,
-                command.command_id,
-                prev,
-                digest,
-            )
-        )
-        prev = digest
+        events.append(event)
+        prev = event.hash
     return state, events
 
 

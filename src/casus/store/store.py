@@ -28,10 +28,10 @@ from casus.model.case import Case
 from casus.model.world import World
 from casus.store import layout, tables
 from casus.store.audit import Finding, Head, verify_chain
-from casus.store.canonical import GENESIS, event_content, event_hash, model_text, sha256_text
+from casus.store.canonical import GENESIS, model_text, sha256_text
 from casus.store.engine import Target, make_engine, resolve, translated
 from casus.store.errors import Conflict, InvalidCommand, StoreError, UnknownCase
-from casus.store.events import Command, CommandError, Event
+from casus.store.events import Command, CommandError, Event, chained
 from casus.store.fold import Fold, Rejected, position_rows
 from casus.store.migrate import ensure_schema
 from casus.store.validate import validate_case
@@ -185,30 +185,18 @@ class Store:
             except Rejected as e:
                 raise InvalidCommand(f"case {case_id}: {command.type}: {e}") from None
             seq += 1
-            content = event_content(
-                case_id=case_id,
-                seq=seq,
-                type=command.type,
-                payload=payload,
-                author=command.author,
-                recorded_at=moment,
-                command_id=command.command_id,
+            event = chained(
+                case_id,
+                seq,
+                command.type,
+                payload,
+                command.author,
+                moment,
+                command.command_id,
+                prev,
             )
-            digest = event_hash(prev, content)
-            new_events.append(
-                Event(
-                    case_id,
-                    seq,
-                    command.type,
-                    payload,
-                    command.author,
-                    moment,
-                    command.command_id,
-                    prev,
-                    digest,
-                )
-            )
-            prev = digest
+            new_events.append(event)
+            prev = event.hash
         try:
             case = validate_case(
                 fold.state, world=self.world, shown=f"case {case_id}", touched=fold.touched
