@@ -37,6 +37,7 @@ from casus.store.events import Event, chained
 from casus.store.exercise_fold import State, apply, normalized_payload
 from casus.store.fold import Rejected
 from casus.store.store import MAX_ATTEMPTS, Appended, Store, _utc
+from casus.store.store import _event as _row_event
 
 #: The PostgreSQL channel every append is announced on, as 'EXERCISE SEQ' (several joined
 #: by ';' when one transaction appended to several exercises).
@@ -124,18 +125,7 @@ class ExerciseRecord:
 
 
 def _event(row: Row[Any]) -> Event:
-    m = row._mapping
-    return Event(
-        case_id=m["exercise_id"],
-        seq=m["seq"],
-        type=m["type"],
-        payload=m["payload"],
-        author=m["author"],
-        recorded_at=_utc(m["recorded_at"]),
-        command_id=m["command_id"],
-        prev_hash=m["prev_hash"],
-        hash=m["hash"],
-    )
+    return _row_event(row, "exercise_id")
 
 
 def _check_command(c: ExerciseCommand) -> str:

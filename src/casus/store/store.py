@@ -59,10 +59,11 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def _event(row: Row[Any]) -> Event:
+def _event(row: Row[Any], log_column: str = "case_id") -> Event:
+    """An event from its row; exercise logs name their log in `exercise_id`."""
     m = row._mapping
     return Event(
-        case_id=m["case_id"],
+        case_id=m[log_column],
         seq=m["seq"],
         type=m["type"],
         payload=m["payload"],
