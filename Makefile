@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/casus replay kz-2022
 
-## The whole test suite.
+## The whole test suite (installs Debian's Chromium for the browser tests when it is missing).
 test: $(STAMP)
+	sh scripts/ensure-chromium
 	$(BIN)/pytest -q
 
 ## Lint, format check, strict typing, and the layering contract of DESIGN.md.

@@ -7,6 +7,8 @@ the machines are shared and noisy: absolute times drift, ratios hold.
   with its full explanation tree, against a calibration workload (sorting 1,000 integers).
 - replay_process: the wall time of `casus replay kz-2022 --json` as a fresh process, against
   `python -c pass`, run alternately.
+- whatif: grids and minimal changes (benchmarks/whatif.py), each against one evaluate per
+  combination.
 - store: the record (benchmarks/store.py): events appended per second by one writer and by eight,
   and the time to rebuild a 10,000-event case, on SQLite and PostgreSQL, each against plain
   INSERTs / SELECTs on the same backend.
@@ -95,10 +97,12 @@ def main() -> None:
     from load import bench_load
     from network import bench_network
     from store import bench_store
+    from whatif import bench_whatif
 
     doc = {
         "evaluate_kz_request": bench_evaluate(),
         "replay_process": bench_replay_process(),
+        "whatif": bench_whatif(),
         "store": bench_store(),
         "network": bench_network(),
         "load": bench_load(),

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 import casus
+from replay_contract import problems
 
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "checks" / "replay-contract.py"
+# The checker that ships beside the project, where it is present; the project's own statement of
+# the same contract (tests/replay_contract.py) is checked always.
+SHARED_CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "checks" / "replay-contract.py"
 CITATION = re.compile(r"^[a-z0-9][a-z0-9._-]*/[A-Za-z0-9_]+(__[A-Za-z0-9_]+)*@\d{4}-\d{2}-\d{2}$")
 WORLD = casus.load_world()
 
@@ -30,9 +33,13 @@ def _replay_json(case_id: str) -> dict:
 @pytest.mark.parametrize("case_id", sorted(WORLD.cases))
 def test_replay_keeps_the_contract(case_id: str) -> None:
     doc = _replay_json(case_id)
-    if CONTRACT.exists():
+    assert problems(doc) == []
+    if SHARED_CONTRACT.exists():
         checked = subprocess.run(
-            [sys.executable, str(CONTRACT)], input=json.dumps(doc), capture_output=True, text=True
+            [sys.executable, str(SHARED_CONTRACT)],
+            input=json.dumps(doc),
+            capture_output=True,
+            text=True,
         )
         assert checked.returncode == 0, checked.stdout
         assert checked.stdout.strip().endswith("ok")
@@ -147,3 +154,16 @@ def test_replay_on_another_date_and_reading_changes_the_rules() -> None:
     assert ev.outcome["computed"] != "approved"
     old = casus.replay(WORLD, "kz-2022", on=__import__("datetime").date(2010, 6, 1)).evaluations[0]
     assert any(t.provision == "cst/art_4@1994-04-20" for t in old.triggered)
+
+
+def test_the_contract_checker_rejects_a_document_that_breaks_it() -> None:
+    doc = _replay_json("kz-2022")
+    assert problems(doc) == []
+    broken = json.loads(json.dumps(doc))
+    del broken["force"]
+    broken["requests"][0]["evaluation"]["triggered"][0]["provision"] = "cst/art_4"
+    broken["requests"][0]["evaluation"]["explanation"]["value"] = "maybe"
+    found = problems(broken)
+    assert "missing top-level 'force'" in found
+    assert any("is not instrument/eid@YYYY-MM-DD" in p for p in found)
+    assert any("value 'maybe'" in p for p in found)
