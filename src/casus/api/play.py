@@ -22,7 +22,7 @@ from casus.api.countries import numeric
 from casus.api.services import Services
 from casus.evaluation.engine import Evaluation, evaluate
 from casus.evaluation.invocation import Invocation, from_case, from_request_file
-from casus.law.explain import Node
+from casus.model.explain import Node
 from casus.law.membership import members_on, membership_on
 from casus.model.case import Case, Request, Requester
 from casus.model.common import Value

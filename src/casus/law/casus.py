@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from casus.law.claims import PropositionValue
-from casus.law.explain import Node
-from casus.law.logic import v_and, v_not, v_or, with_exception
+from casus.model.explain import Node
+from casus.model.logic import v_and, v_not, v_or, with_exception
 from casus.model.common import Value
 from casus.model.places import Place
 from casus.model.rules import (

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casus.evaluation.engine import Evaluation
-from casus.law.explain import Node
+from casus.model.explain import Node
 
 SUCCESS = frozenset(
     {"approved", "approved_limited_format", "obligations_arise", "consultation_due"}
