@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from casus.law.dates import Gap, NoVersionInForce, check_intervals, in_force
-from casus.model.logic import CONTESTED, NO, UNDETERMINED, YES, v_and, v_not, v_or, with_exception
 from casus.law.membership import members_on, membership_on
 from casus.model.common import Dated, Value
+from casus.model.logic import CONTESTED, NO, UNDETERMINED, YES, v_and, v_not, v_or, with_exception
 from casus.model.organization import Member, MembershipEvent, Organ, Organization, VotingRule
 from casus.vote.rules import POSITIONS, RuleName, decide
 

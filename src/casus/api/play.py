@@ -22,10 +22,10 @@ from casus.api.countries import numeric
 from casus.api.services import Services
 from casus.evaluation.engine import Evaluation, evaluate
 from casus.evaluation.invocation import Invocation, from_case, from_request_file
-from casus.model.explain import Node
 from casus.law.membership import members_on, membership_on
 from casus.model.case import Case, Request, Requester
 from casus.model.common import Value
+from casus.model.explain import Node
 from casus.model.organization import Organization
 from casus.model.request import Grounds, RequestFile
 from casus.store.accounts import Account

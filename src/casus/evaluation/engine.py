@@ -12,11 +12,11 @@ from typing import Any
 from casus.evaluation.invocation import Invocation
 from casus.law.casus import CasusResult, Situation, evaluate_casus
 from casus.law.dates import NoVersionInForce, in_force
-from casus.model.explain import Node
-from casus.model.logic import v_and, v_or
 from casus.law.membership import MembershipOnDate, members_on, membership_on
 from casus.model.common import Value
+from casus.model.explain import Node
 from casus.model.instrument import Instrument, Provision, ProvisionVersion
+from casus.model.logic import v_and, v_or
 from casus.model.organization import Organization, VotingRule
 from casus.model.rules import Assumption
 from casus.model.world import World

@@ -10,47 +10,253 @@ An expression is one of
 
 Rules never read free text. A casus has a base condition (`when`) and labelled exceptions, after
 Catala: an exception that holds defeats the base case, and the explanation names it.
+
+**One point of extension.** Every kind of condition is one class below, registered in
+`CONDITIONS`: its YAML key, its children, the places it names, and how it compiles into a pair of
+functions (a fast value, and the value with its explanation). The YAML/JSON schema, the loader's
+error messages, the walker used by the network and the vocabulary check, and every evaluator
+derive from that registry, so a new kind of condition is one class here and its test.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, Union
 
 from pydantic import Discriminator, Field, Tag
 
-from casus.model.common import Frozen, Id, Proposition
+from casus.model.common import Frozen, Id, Proposition, Value
+from casus.model.explain import Node
+from casus.model.logic import v_and, v_not, v_or
+from casus.model.places import Place
+
+YES, NO, UNDETERMINED, CONTESTED = Value.YES, Value.NO, Value.UNDETERMINED, Value.CONTESTED
 
 
-class AllOf(Frozen):
+class Fact(Protocol):
+    """What a rule reads of a proposition under a reading: its value, in words, with citations."""
+
+    @property
+    def value(self) -> Value: ...
+    @property
+    def statement(self) -> str: ...
+    @property
+    def cites(self) -> tuple[str, ...]: ...
+
+
+Values = Mapping[str, Fact]
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What a rule may read besides propositions: the date, the place, the parties."""
+
+    on: dt.date
+    place: Place | None
+    affected_state: str
+    parties: frozenset[str]
+
+
+ValueFn = Callable[[Values], Value]
+ExplainFn = Callable[[Values, list[str], list[str]], tuple[Value, Node]]
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """An expression compiled for one situation and one citation.
+
+    `value` gives the truth value alone (for grids and searches); `explain` gives it with its
+    explanation node and records, in the lists it is given, the propositions that were missing or
+    contested where they mattered. Both agree by construction: `explain` is `value` plus words.
+    `static` is the value when the expression reads no proposition (dates, places), else None.
+    """
+
+    value: ValueFn
+    explain: ExplainFn
+    static: Value | None = None
+
+
+def _constant(value: Value, node: Node, missing: str | None = None) -> Compiled:
+    def explain(values: Values, miss: list[str], contested: list[str]) -> tuple[Value, Node]:
+        if missing is not None and missing not in miss:
+            miss.append(missing)
+        return value, node
+
+    return Compiled(lambda values: value, explain, value)
+
+
+class Condition(Frozen):
+    """One kind of condition. Subclasses set `key` (their YAML key) and compile themselves."""
+
+    key: ClassVar[str]
+
+    def children(self) -> tuple[Expr, ...]:
+        """The expressions this condition is built from."""
+        return ()
+
+    def places(self) -> tuple[str, ...]:
+        """The areas or territories this condition names, in words a reader of the network sees."""
+        return ()
+
+    def compile(self, situation: Situation, cite: str) -> Compiled:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _junction(parts: list[Compiled], conjunction: bool, cite: str) -> Compiled:
+    fns = tuple(p.value for p in parts)
+    explains = tuple(p.explain for p in parts)
+    combine = v_and if conjunction else v_or
+    # An open condition matters only when the others leave the answer open: a failed conjunct
+    # settles `all`, a satisfied disjunct settles `any`.
+    settled = NO if conjunction else YES
+    word = "all" if conjunction else "any"
+    n = len(parts)
+
+    def value(values: Values) -> Value:
+        return combine(f(values) for f in fns)
+
+    def explain(values: Values, missing: list[str], contested: list[str]) -> tuple[Value, Node]:
+        sub_missing: list[str] = []
+        sub_contested: list[str] = []
+        results = [e(values, sub_missing, sub_contested) for e in explains]
+        v = combine(r[0] for r in results)
+        if v is not settled:
+            missing.extend(m for m in sub_missing if m not in missing)
+            contested.extend(c for c in sub_contested if c not in contested)
+        return v, Node(f"{word} of {n} conditions: {v}", v, (cite,), tuple(r[1] for r in results))
+
+    return Compiled(value, explain)
+
+
+class AllOf(Condition):
+    key: ClassVar[str] = "all"
     all: list[Expr] = Field(min_length=1)
 
+    def children(self) -> tuple[Expr, ...]:
+        return tuple(self.all)
 
-class AnyOf(Frozen):
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        return _junction([compile_expr(e, situation, cite) for e in self.all], True, cite)
+
+
+class AnyOf(Condition):
+    key: ClassVar[str] = "any"
     any: list[Expr] = Field(min_length=1)
 
+    def children(self) -> tuple[Expr, ...]:
+        return tuple(self.any)
 
-class NotOf(Frozen):
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        return _junction([compile_expr(e, situation, cite) for e in self.any], False, cite)
+
+
+class NotOf(Condition):
+    key: ClassVar[str] = "not"
     not_: Expr = Field(alias="not")
 
+    def children(self) -> tuple[Expr, ...]:
+        return (self.not_,)
 
-class OnOrAfter(Frozen):
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        inner = compile_expr(self.not_, situation, cite)
+        inner_value, inner_explain = inner.value, inner.explain
+
+        def explain(values: Values, missing: list[str], contested: list[str]) -> tuple[Value, Node]:
+            iv, node = inner_explain(values, missing, contested)
+            v = v_not(iv)
+            return v, Node(f"not: {v}", v, (cite,), (node,))
+
+        return Compiled(lambda values: v_not(inner_value(values)), explain)
+
+
+class OnOrAfter(Condition):
+    key: ClassVar[str] = "on_or_after"
     on_or_after: dt.date
 
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        v = YES if situation.on >= self.on_or_after else NO
+        return _constant(v, Node(f"on or after {self.on_or_after.isoformat()}: {v}", v, (cite,)))
 
-class Before(Frozen):
+
+class Before(Condition):
+    key: ClassVar[str] = "before"
     before: dt.date
 
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        v = YES if situation.on < self.before else NO
+        return _constant(v, Node(f"before {self.before.isoformat()}: {v}", v, (cite,)))
 
-class PlaceIn(Frozen):
+
+def _no_place(cite: str) -> Compiled:
+    return _constant(
+        UNDETERMINED,
+        Node("undetermined, missing: the place of the event", UNDETERMINED, (cite,)),
+        "place",
+    )
+
+
+def _place_cites(place: Place, cite: str) -> tuple[str, ...]:
+    return (cite, *(f"source:{s}" for s in place.sources))
+
+
+class PlaceIn(Condition):
+    key: ClassVar[str] = "place_in"
     place_in: list[Id] = Field(min_length=1, description="Area ids from the gazetteer.")
 
+    def places(self) -> tuple[str, ...]:
+        return tuple(self.place_in)
 
-class TerritoryOf(Frozen):
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        place = situation.place
+        if place is None:
+            return _no_place(cite)
+        hit = [a for a in self.place_in if a in place.areas]
+        v = YES if hit else NO
+        where = f"in {', '.join(hit)}" if hit else f"in none of {', '.join(self.place_in)}"
+        return _constant(v, Node(f"{place.name} lies {where}: {v}", v, _place_cites(place, cite)))
+
+
+class TerritoryOf(Condition):
+    key: ClassVar[str] = "territory_of"
     territory_of: Literal["affected_party", "any_party"]
 
+    def places(self) -> tuple[str, ...]:
+        return (f"territory of {self.territory_of.replace('_', ' ')}",)
 
-EXPR_FORMS = ("all", "any", "not", "on_or_after", "before", "place_in", "territory_of")
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        place = situation.place
+        if place is None:
+            return _no_place(cite)
+        if self.territory_of == "affected_party":
+            v = YES if place.state == situation.affected_state else NO
+            whose = f"territory of {situation.affected_state}"
+        else:
+            v = YES if place.state in situation.parties else NO
+            whose = "territory of a party"
+        return _constant(
+            v,
+            Node(
+                f"{place.name} ({place.state or 'no state'}) is {whose}: {v}",
+                v,
+                _place_cites(place, cite),
+            ),
+        )
+
+
+# The registry: every kind of condition, in the order errors list them.
+CONDITIONS: tuple[type[Condition], ...] = (
+    AllOf,
+    AnyOf,
+    NotOf,
+    OnOrAfter,
+    Before,
+    PlaceIn,
+    TerritoryOf,
+)
+EXPR_FORMS = tuple(c.key for c in CONDITIONS)
+_BY_CLASS: dict[type[Condition], str] = {c: f"expr:{c.key}" for c in CONDITIONS}
 
 
 def _expr_form(value: Any) -> str | None:
@@ -62,63 +268,82 @@ def _expr_form(value: Any) -> str | None:
             if key in value:
                 return f"expr:{key}"
         return None
-    for cls, key in (
-        (AllOf, "all"),
-        (AnyOf, "any"),
-        (NotOf, "not"),
-        (OnOrAfter, "on_or_after"),
-        (Before, "before"),
-    ):
-        if isinstance(value, cls):
-            return f"expr:{key}"
-    return None
+    return _BY_CLASS.get(type(value))
 
 
-Expr = Annotated[
-    Union[  # noqa: UP007 (a recursive alias needs the Union form)
-        Annotated[Proposition, Tag("expr:proposition")],
-        Annotated[AllOf, Tag("expr:all")],
-        Annotated[AnyOf, Tag("expr:any")],
-        Annotated[NotOf, Tag("expr:not")],
-        Annotated[OnOrAfter, Tag("expr:on_or_after")],
-        Annotated[Before, Tag("expr:before")],
-        Annotated[PlaceIn, Tag("expr:place_in")],
-        Annotated[TerritoryOf, Tag("expr:territory_of")],
-    ],
-    Discriminator(
-        _expr_form,
-        custom_error_type="expression",
-        custom_error_message=(
-            "expected an expression: a proposition name, or a mapping with one of the keys "
-            "all, any, not, on_or_after, before, place_in, territory_of"
+if TYPE_CHECKING:
+    Expr = Union[str, Condition]  # noqa: UP007
+else:
+    Expr = Annotated[
+        Union[
+            (
+                Annotated[Proposition, Tag("expr:proposition")],
+                *(Annotated[c, Tag(f"expr:{c.key}")] for c in CONDITIONS),
+            )
+        ],
+        Discriminator(
+            _expr_form,
+            custom_error_type="expression",
+            custom_error_message=(
+                "expected an expression: a proposition name, or a mapping with one of the keys "
+                + ", ".join(EXPR_FORMS)
+            ),
         ),
-    ),
-]
+    ]
 
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NotOf.model_rebuild()
+for _cls in CONDITIONS:
+    _cls.model_rebuild()
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every expression in `expr`, itself first, depth first: the one generic walker."""
+    yield expr
+    if not isinstance(expr, str):
+        for child in expr.children():
+            yield from walk(child)
 
 
 def propositions_of(expr: Expr) -> list[str]:
     """Every proposition an expression reads, in order of first appearance."""
-    seen: list[str] = []
+    return list(dict.fromkeys(e for e in walk(expr) if isinstance(e, str)))
 
-    def walk(e: Expr) -> None:
-        if isinstance(e, str):
-            if e not in seen:
-                seen.append(e)
-        elif isinstance(e, AllOf):
-            for x in e.all:
-                walk(x)
-        elif isinstance(e, AnyOf):
-            for x in e.any:
-                walk(x)
-        elif isinstance(e, NotOf):
-            walk(e.not_)
 
-    walk(expr)
-    return seen
+def places_of(expr: Expr) -> list[str]:
+    """Every area or territory an expression names, in order of first appearance."""
+    return list(dict.fromkeys(p for e in walk(expr) if not isinstance(e, str) for p in e.places()))
+
+
+def _proposition(name: str, cite: str) -> Compiled:
+    missing_statement = (
+        f"{name}: undetermined, missing: no claim about it counts under this reading"
+    )
+
+    def value(values: Values) -> Value:
+        pv = values.get(name)
+        return UNDETERMINED if pv is None else pv.value
+
+    def explain(values: Values, missing: list[str], contested: list[str]) -> tuple[Value, Node]:
+        pv = values.get(name)
+        if pv is None:
+            if name not in missing:
+                missing.append(name)
+            return UNDETERMINED, Node(missing_statement, UNDETERMINED, (cite,))
+        v = pv.value
+        if v is UNDETERMINED:
+            if name not in missing:
+                missing.append(name)
+        elif v is CONTESTED and name not in contested:
+            contested.append(name)
+        return v, Node(pv.statement, v, (cite, *pv.cites))
+
+    return Compiled(value, explain)
+
+
+def compile_expr(expr: Expr, situation: Situation, cite: str) -> Compiled:
+    """Compile an expression for a situation: what is static (dates, places) is settled now."""
+    if isinstance(expr, str):
+        return _proposition(expr, cite)
+    return expr.compile(situation, cite)
 
 
 Office = Literal[

@@ -16,7 +16,7 @@ from typing import Any
 
 from casus.law.dates import NoVersionInForce, in_force
 from casus.model.organization import Organization
-from casus.model.rules import AllOf, AnyOf, Casus, Expr, NotOf, PlaceIn, TerritoryOf
+from casus.model.rules import Casus, places_of
 from casus.model.world import World
 from casus.network.atop import AtopData, AtopMembership
 
@@ -116,26 +116,6 @@ def _show(periods: list[tuple[dt.date, dt.date | None]]) -> str:
 def _conditions(m: AtopMembership) -> tuple[str, ...]:
     c = m.commitment("defence")
     return () if c is None else c.conditions
-
-
-def _places(expr: Expr) -> list[str]:
-    found: list[str] = []
-
-    def walk(e: Expr) -> None:
-        if isinstance(e, PlaceIn):
-            found.extend(a for a in e.place_in if a not in found)
-        elif isinstance(e, TerritoryOf):
-            label = f"territory of {e.territory_of.replace('_', ' ')}"
-            if label not in found:
-                found.append(label)
-        elif isinstance(e, (AllOf, AnyOf)):
-            for x in e.all if isinstance(e, AllOf) else e.any:
-                walk(x)
-        elif isinstance(e, NotOf):
-            walk(e.not_)
-
-    walk(expr)
-    return found
 
 
 def _defence_provisions(world: World, org_id: str) -> list[tuple[str, Casus, dt.date]]:
@@ -296,7 +276,7 @@ def compare_organization(
     casus_location = []
     casus_other = []
     for c_cite, c, on in defence:
-        places = _places(c.when)
+        places = places_of(c.when)
         if places:
             casus_location.append(f"{c_cite}: {', '.join(places)}")
         other = []

@@ -12,15 +12,7 @@ from pydantic_core import ErrorDetails
 
 from casus.model import rules
 
-_TAG_MODELS: dict[str, type[BaseModel]] = {
-    "expr:all": rules.AllOf,
-    "expr:any": rules.AnyOf,
-    "expr:not": rules.NotOf,
-    "expr:on_or_after": rules.OnOrAfter,
-    "expr:before": rules.Before,
-    "expr:place_in": rules.PlaceIn,
-    "expr:territory_of": rules.TerritoryOf,
-}
+_TAG_MODELS: dict[str, type[BaseModel]] = {f"expr:{c.key}": c for c in rules.CONDITIONS}
 
 _PATTERN_MEANING = {
     r"^[a-z0-9][a-z0-9._-]*$": "a lower-case identifier (letters, digits, '.', '_', '-')",

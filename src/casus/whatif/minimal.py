@@ -30,9 +30,9 @@ from casus.evaluation.invocation import Invocation
 from casus.law.casus import Situation, evaluate_casus
 from casus.law.claims import proposition_value
 from casus.law.dates import NoVersionInForce, in_force
-from casus.model.logic import v_and, v_or
 from casus.law.membership import members_on
 from casus.model.common import Value
+from casus.model.logic import v_and, v_or
 from casus.model.rules import Casus, propositions_of
 from casus.model.world import World
 from casus.vote.rules import decide
