@@ -21,16 +21,13 @@ from dataclasses import dataclass
 from math import factorial
 from typing import Any
 
-from casus.evaluation.engine import EvaluationError, computed_outcome, evaluate
+from casus.evaluation.engine import EvaluationError, computed_outcome
 from casus.evaluation.invocation import Invocation
-from casus.law.casus import Situation, evaluate_casus
+from casus.evaluation.question import Deciding, Question, question
 from casus.law.claims import proposition_value
-from casus.law.dates import NoVersionInForce, in_force
-from casus.law.membership import members_on
 from casus.model.common import Value
-from casus.model.logic import v_and, v_or
 from casus.model.world import World
-from casus.vote.rules import VoteResult, decide
+from casus.vote.rules import VoteResult
 from casus.whatif.scenario import MEMBERSHIP, POSITIONS, Change, apply
 
 # Above this many position combinations, positions are counted, not enumerated.
@@ -103,86 +100,108 @@ def grid(
         _domain(v)
     if len(set(variables)) != len(variables):
         raise EvaluationError("each grid variable may be named once")
-    base = evaluate(world, inv, on=on, reading=reading)
-    reading_id = base.reading
-    org = world.organizations[inv.organization]
-    voters = [m.state for m in members_on(org, on) if m.status != "suspended"]
+    base_q = question(world, inv, on)
+    reading_id = reading or inv.default_reading
+    rv = inv.reading(reading_id)
     pos_vars = [v for v in variables if v.startswith("position.")]
     prop_vars = [v for v in variables if v.startswith("proposition.")]
     mem_vars = [v for v in variables if v.startswith("membership.")]
     for v in pos_vars:
-        if v.partition(".")[2] not in voters:
+        if v.partition(".")[2] not in base_q.voters:
             raise EvaluationError(
                 f"{v}: {v.partition('.')[2]} does not vote in the organ on {on.isoformat()}"
             )
 
-    # Entitlement: one full evaluation per membership combination (few).
-    entitled: dict[tuple[str, ...], Value] = {}
+    # One compiled question per membership combination (few): membership changes who may ask,
+    # who votes and who is bound, so each combination is its own question.
+    questions: dict[tuple[str, ...], Question] = {}
     for combo in itertools.product(*(_domain(v) for v in mem_vars)):
         w, i = apply(world, inv, [Change(v, x) for v, x in zip(mem_vars, combo, strict=True)], on)
-        entitled[combo] = evaluate(w, i, on=on, reading=reading_id).entitled
+        questions[combo] = question(w, i, on)
 
-    # The casus: the rules of the provisions considered, once per proposition combination.
-    place = world.places.get(inv.place) if inv.place else None
-    situation = Situation(on, place, inv.affected_state, frozenset(voters))
-    rv = inv.reading(reading_id)
-    casus_rules = []
-    for t in base.triggered:
-        prov = world.instruments[t.instrument].provision(t.eid)
-        assert prov is not None
-        version = in_force(prov.versions, on)
-        assert not isinstance(version, NoVersionInForce) and version.casus is not None
-        casus_rules.append((version.casus, t.provision, t.entitled, t.consequence))
-    basis: dict[tuple[str, ...], tuple[Value, str | None]] = {}
+    # The propositions' values, once per combination.
+    prop_values: list[tuple[tuple[str, ...], dict[str, Any]]] = []
     for combo in itertools.product(*(("yes", "no") for _ in prop_vars)):
-        vals = dict(rv.values)
+        vals: dict[str, Any] = dict(rv.values)
         for var, x in zip(prop_vars, combo, strict=True):
             name = var.partition(".")[2]
             vals[name] = proposition_value(name, Value(x))
-        results = [
-            (v_and((ent, evaluate_casus(c, vals, situation, cite, rv.label).value)), cons)
-            for c, cite, ent, cons in casus_rules
-        ]
-        held = [cons for val, cons in results if val is Value.YES] or [cons for _, cons in results]
-        basis[combo] = (
-            v_or(val for val, _ in results) if results else Value.NO,
-            held[0] if held else None,
-        )
+        prop_values.append((combo, vals))
 
-    # The vote: enumerated, or counted when many positions vary.
-    organ = org.organ(base.organ["id"]) if base.organ else None
-    rule = in_force(organ.voting, on) if organ else None
-
-    def vote(positions: dict[str, str]) -> VoteResult | None:
-        if organ is None or rule is None or isinstance(rule, NoVersionInForce):
-            return None
-        excluded = (
-            inv.parties_to_dispute
-            if rule.majority and rule.majority.exclude_parties_to_dispute
-            else ()
-        )
-        return decide(
-            rule.rule,
-            voters,
-            positions,
-            limited_format=rule.limited_format,
-            majority=rule.majority,
-            vetoes=rule.vetoes,
-            excluded=excluded,
-        )
-
+    # Positions counted rather than enumerated: members no rule of any deciding organ singles out.
     fixed = dict(inv.positions)
+    singled: set[str] = set(inv.parties_to_dispute)
+    rules_known = False
+    for q in questions.values():
+        for organ in q.organs.values():
+            if isinstance(organ, Deciding) and organ.rule is not None:
+                rules_known = True
+                singled |= set(organ.rule.vetoes)
     counted: list[str] = []
     enumerated = list(pos_vars)
-    if (
-        4 ** len(pos_vars) > ENUMERATION_LIMIT
-        and rule is not None
-        and not isinstance(rule, NoVersionInForce)
-    ):
-        vetoes = set(rule.vetoes) | set(inv.parties_to_dispute)
-        counted = [v for v in pos_vars if v.partition(".")[2] not in vetoes]
+    if 4 ** len(pos_vars) > ENUMERATION_LIMIT and rules_known:
+        counted = [v for v in pos_vars if v.partition(".")[2] not in singled]
         enumerated = [v for v in pos_vars if v not in counted]
-    votes: list[tuple[tuple[Any, ...], int, VoteResult | None]] = []
+    tables: dict[int, list[tuple[tuple[Any, ...], int, VoteResult | None]]] = {}
+
+    def votes(deciding: Deciding | None) -> list[tuple[tuple[Any, ...], int, VoteResult | None]]:
+        table = tables.get(id(deciding))
+        if table is None:
+            table = tables[id(deciding)] = _vote_table(deciding, fixed, enumerated, counted)
+        return table
+
+    columns = (
+        *mem_vars,
+        *prop_vars,
+        *enumerated,
+        *(("support", "object", "abstain", "absent") if counted else ()),
+        "combinations",
+        "entitled",
+        "casus",
+        "vote",
+        "outcome",
+    )
+    rows: list[tuple[Any, ...]] = []
+    total = 0
+    for mcombo, q in questions.items():
+        ent = q.entitled
+        for pcombo, vals in prop_values:
+            # The engine's own stages: the casus, the deciding provision, the consequence.
+            arisen = q.arise(vals)
+            b = q.basis(arisen)
+            consequence = q.consequence(arisen)
+            deciding = q.deciding(q.primary(arisen))
+            head = (*mcombo, *pcombo)
+            ev, bv = ent.value, b.value
+            memo: dict[str | None, str] = {}
+            for vlabel, weight, result in votes(deciding):
+                vout = result.outcome if result else None
+                key = (
+                    None
+                    if result is None
+                    else f"{vout}:{result.limited_format}:{bool(result.not_joined)}"
+                )
+                outcome = memo.get(key)
+                if outcome is None:
+                    outcome = memo[key] = computed_outcome(ent, b, result, consequence)[0].value
+                rows.append((*head, *vlabel, weight, ev, bv, vout, outcome))
+                total += weight
+    return Grid(tuple(variables), tuple(counted), columns, rows, total)
+
+
+def _vote_table(
+    deciding: Deciding | None,
+    fixed: dict[str, str],
+    enumerated: list[str],
+    counted: list[str],
+) -> list[tuple[tuple[Any, ...], int, VoteResult | None]]:
+    """The organ's vote over every combination of the enumerated positions; counted positions
+    are taken together by composition, and compositions with the same result form one row."""
+
+    def vote(positions: dict[str, str]) -> VoteResult | None:
+        return deciding.vote(positions) if deciding is not None else None
+
+    out: list[tuple[tuple[Any, ...], int, VoteResult | None]] = []
     n = len(counted)
     compositions = (
         [
@@ -194,16 +213,14 @@ def grid(
         if counted
         else [(0, 0, 0, 0)]
     )
+    states = [v.partition(".")[2] for v in counted]
     for combo in itertools.product(*(POSITIONS for _ in enumerated)):
         positions = dict(fixed)
         for var, x in zip(enumerated, combo, strict=True):
             positions[var.partition(".")[2]] = x
         if not counted:
-            votes.append((tuple(combo), 1, vote(positions)))
+            out.append((tuple(combo), 1, vote(positions)))
             continue
-        # Counted positions: compositions with the same vote result form one row, which gives
-        # the range of each count over the compositions it stands for, and their number.
-        states = [v.partition(".")[2] for v in counted]
         classes: dict[
             tuple[str, tuple[str, ...]], tuple[list[int], list[int], int, VoteResult | None]
         ] = {}
@@ -228,33 +245,5 @@ def grid(
                 )
         for low, high, weight, result in classes.values():
             ranges = tuple(f"{a}" if a == b else f"{a}-{b}" for a, b in zip(low, high, strict=True))
-            votes.append(((*combo, *ranges), weight, result))
-
-    columns = (
-        *mem_vars,
-        *prop_vars,
-        *enumerated,
-        *(("support", "object", "abstain", "absent") if counted else ()),
-        "combinations",
-        "entitled",
-        "casus",
-        "vote",
-        "outcome",
-    )
-    rows: list[tuple[Any, ...]] = []
-    total = 0
-    # Outcomes depend only on (entitled, casus, consequence, vote): compute each once.
-    memo: dict[tuple[Value, Value, str | None, int], str] = {}
-    vote_parts = [(vl, w, r, r.outcome if r else None, i) for i, (vl, w, r) in enumerate(votes)]
-    for mcombo, ent in entitled.items():
-        for pcombo, (b, consequence) in basis.items():
-            head = (*mcombo, *pcombo)
-            ev, bv = ent.value, b.value
-            for vlabel, weight, result, vout, idx in vote_parts:
-                key = (ent, b, consequence, idx)
-                outcome = memo.get(key)
-                if outcome is None:
-                    outcome = memo[key] = computed_outcome(ent, b, result, consequence)[0]
-                rows.append((*head, *vlabel, weight, ev, bv, vout, outcome))
-                total += weight
-    return Grid(tuple(variables), tuple(counted), columns, rows, total)
+            out.append(((*combo, *ranges), weight, result))
+    return out

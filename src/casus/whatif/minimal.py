@@ -27,15 +27,12 @@ from typing import Any
 
 from casus.evaluation.engine import Evaluation, evaluate
 from casus.evaluation.invocation import Invocation
-from casus.law.casus import Situation, evaluate_casus
+from casus.evaluation.question import question
 from casus.law.claims import proposition_value
-from casus.law.dates import NoVersionInForce, in_force
 from casus.law.membership import members_on
 from casus.model.common import Value
-from casus.model.logic import v_and, v_or
-from casus.model.rules import Casus, propositions_of
+from casus.model.rules import propositions_of
 from casus.model.world import World
-from casus.vote.rules import decide
 from casus.whatif.diff import Difference, succeeds
 from casus.whatif.scenario import MEMBERSHIP, POSITIONS, Change, apply
 
@@ -110,65 +107,35 @@ def minimal_changes(
     base = evaluate(world, inv, on=on, reading=reading)
     reading_id = base.reading
     org = world.organizations[inv.organization]
-    voters = [m.state for m in members_on(org, on) if m.status != "suspended"]
     direction = "break" if succeeds(base) else "make"
 
-    # --- the three components, each with a fast evaluator -------------------------------------
-    place = world.places.get(inv.place) if inv.place else None
-    situation = Situation(on, place, inv.affected_state, frozenset(voters))
+    # --- the three components, each with the engine's own stages ------------------------------
+    q = question(world, inv, on)
+    voters = q.voters
     values = dict(inv.reading(reading_id).values)
-    label = inv.reading(reading_id).label
-    rules: list[tuple[Casus, str, Value]] = []
     props: list[str] = []
-    for t in base.triggered:
-        prov = world.instruments[t.instrument].provision(t.eid)
-        assert prov is not None
-        version = in_force(prov.versions, on)
-        assert not isinstance(version, NoVersionInForce) and version.casus is not None
-        rules.append((version.casus, t.provision, t.entitled))
-        for expr in [version.casus.when, *(e.when for e in version.casus.exceptions)]:
-            props.extend(p for p in propositions_of(expr) if p not in props)
+    for p in q.provisions:
+        casus = p.casus.casus
+        for expr in [casus.when, *(e.when for e in casus.exceptions)]:
+            props.extend(x for x in propositions_of(expr) if x not in props)
 
     def basis(changes: Sequence[Change]) -> Value:
-        vals = dict(values)
+        vals: dict[str, Any] = dict(values)
         for c in changes:
             name = c.variable.partition(".")[2]
             vals[name] = proposition_value(name, Value(c.value))
-        return (
-            v_or(
-                v_and((entitled, evaluate_casus(casus, vals, situation, cite, label).value))
-                for casus, cite, entitled in rules
-            )
-            if rules
-            else Value.NO
-        )
+        return q.basis(q.arise(vals))
 
-    organ = org.organ(base.organ["id"]) if base.organ else None
-    rule = in_force(organ.voting, on) if organ else None
+    deciding = q.deciding(q.primary(q.arise(values)))
 
     def vote_ok(changes: Sequence[Change]) -> bool:
-        if organ is None:
+        if deciding is None:
             return True
-        if rule is None or isinstance(rule, NoVersionInForce):
-            return False
         positions = dict(inv.positions)
         for c in changes:
             positions[c.variable.partition(".")[2]] = c.value
-        excluded = (
-            inv.parties_to_dispute
-            if rule.majority and rule.majority.exclude_parties_to_dispute
-            else ()
-        )
-        result = decide(
-            rule.rule,
-            voters,
-            positions,
-            limited_format=rule.limited_format,
-            majority=rule.majority,
-            vetoes=rule.vetoes,
-            excluded=excluded,
-        )
-        return result.outcome == "approved"
+        result = deciding.vote(positions)
+        return result is not None and result.outcome == "approved"
 
     evaluated = 0
 
@@ -179,7 +146,10 @@ def minimal_changes(
         return evaluate(w, i, on=day, reading=reading_id)
 
     def entitled_ok(changes: Sequence[Change]) -> bool:
-        return full(changes).entitled is Value.YES
+        nonlocal evaluated
+        evaluated += 1
+        w, i = apply(world, inv, changes, on)
+        return question(w, i, on).entitled is Value.YES
 
     # --- the candidate changes of each component -----------------------------------------------
     position_atoms = [

@@ -1,0 +1,925 @@
+"""The staged engine: a question compiled once, then answered over facts and positions.
+
+A *question* is a request to one organization on one date, by one requester through one office,
+about one affected state and place, citing some provisions (or none). Everything that depends
+on those alone is resolved when the question is compiled:
+
+1. **resolve** — which version of each provision is in force on the date (cited, dated);
+2. **entitle** — whether the requester may invoke each one (membership, party, office);
+3. the casus rules, compiled for the date, the place and the parties (`law.casus`);
+4. the deciding organs, their voting rules on the date, the voters, and the static parts of
+   the explanation; the obligations' bearers and suspensions.
+
+Answering the question over the propositions' values and the members' positions is then a run
+of small pure stages, each a function of plain data:
+
+5. **arise** — each provision's casus under a reading (`arise`, or `arise_explained`);
+6. **decide** — the deciding provision (`primary`), the strongest consequence (`consequence`),
+   whether the request is grounded (`basis`) and the organ's vote (`Deciding.vote`);
+7. **outcome** — `computed_outcome`, an `Outcome`;
+8. **obligations** — who is bound to what (`obligations`);
+9. **explain** — the cited explanation tree (`Question.run` assembles it).
+
+`evaluate`, the what-if grid, minimal changes, `compare` and the network all call these stages,
+so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from casus.evaluation.invocation import Invocation
+from casus.evaluation.results import (
+    AssumptionUsed,
+    BoundState,
+    Evaluation,
+    EvaluationError,
+    NotInForce,
+    ObligationResult,
+    Outcome,
+    Triggered,
+)
+from casus.law.casus import CompiledCasus, compile_casus
+from casus.law.dates import NoVersionInForce, in_force
+from casus.law.membership import MembershipOnDate, members_on, membership_on
+from casus.model.case import Decision
+from casus.model.common import Value
+from casus.model.explain import Node
+from casus.model.instrument import Instrument, Provision, ProvisionVersion
+from casus.model.logic import v_and, v_or
+from casus.model.organization import Organization, VotingRule
+from casus.model.rules import Assumption, Obligation, Situation, Values
+from casus.model.world import World
+from casus.vote.rules import VoteResult, decide
+
+YES, NO, CONTESTED, UNDETERMINED = Value.YES, Value.NO, Value.CONTESTED, Value.UNDETERMINED
+
+_VALUE_RANK = {YES: 0, CONTESTED: 1, UNDETERMINED: 2, NO: 3}
+# The strength of a consequence: assistance before a decision, measures, then consultation.
+CONSEQUENCE_RANK = {"assistance": 0, "decision": 1, "measures": 2, "consultation": 3}
+
+
+# --- 1. resolve ------------------------------------------------------------------------------
+
+
+def resolve_ref(world: World, ref: str) -> tuple[Instrument, Provision]:
+    inst_id, _, eid = ref.partition("/")
+    inst = world.instruments.get(inst_id)
+    if inst is None:
+        raise EvaluationError(f"unknown instrument '{inst_id}' in '{ref}'")
+    prov = inst.provision(eid)
+    if prov is None:
+        known = ", ".join(p.eid for p in inst.provisions)
+        raise EvaluationError(f"instrument '{inst_id}' has no provision '{eid}' (it has: {known})")
+    return inst, prov
+
+
+def candidate_refs(world: World, organization: str) -> list[str]:
+    """Every provision with a casus in some version, among the organization's instruments."""
+    refs = []
+    for inst in world.instruments_of(organization):
+        for p in inst.provisions:
+            if any(v.casus is not None for v in p.versions):
+                refs.append(f"{inst.id}/{p.eid}")
+    return refs
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The provisions considered on a date: those in force (with their nodes) and those not."""
+
+    in_force: tuple[tuple[str, Instrument, Provision, ProvisionVersion, str], ...]  # ref … cite
+    not_in_force: tuple[NotInForce, ...]
+    nodes: tuple[Node, ...]
+
+
+def resolve(world: World, refs: Sequence[str], on: dt.date) -> Resolved:
+    """Stage 1: the version of each provision in force on the date, or why none is."""
+    found = []
+    not_in_force: list[NotInForce] = []
+    nodes: list[Node] = []
+    for ref in refs:
+        inst, prov = resolve_ref(world, ref)
+        version = in_force(prov.versions, on)
+        if isinstance(version, NoVersionInForce):
+            nearest = prov.versions[0]
+            not_in_force.append(NotInForce(ref, version.reason))
+            nodes.append(
+                Node(
+                    f"{ref} is not in force on {on.isoformat()}: {version.reason}",
+                    NO,
+                    (nearest.cite(inst.id, prov.eid),),
+                )
+            )
+            continue
+        cite = version.cite(inst.id, prov.eid)
+        nodes.append(
+            Node(
+                f"{cite} ({prov.heading}) is the version in force on {on.isoformat()}"
+                f" [{version.text_status}]: \u201c{version.text}\u201d",
+                YES,
+                (cite, *(f"source:{s}" for s in version.sources)),
+            )
+        )
+        found.append((ref, inst, prov, version, cite))
+    return Resolved(tuple(found), tuple(not_in_force), tuple(nodes))
+
+
+# --- 2. entitle ------------------------------------------------------------------------------
+
+
+def membership_node(m: MembershipOnDate, org: Organization) -> Node:
+    if m.event is None:
+        return Node(
+            f"{m.state} is not a member of {org.short_name} on {m.on.isoformat()}",
+            NO,
+            tuple(f"source:{s}" for s in org.sources),
+        )
+    text = f"{m.state}'s status in {org.short_name} on {m.on.isoformat()}: {m.status.replace('_', ' ')}"
+    text += f" (since {m.event.date.isoformat()}: {m.event.what})"
+    if m.contested:
+        text += f"; contested: {m.contested}"
+    return Node(text, m.participates, tuple(f"source:{s}" for s in m.event.sources))
+
+
+def entitle(
+    inv: Invocation, version: ProvisionVersion, cite: str, membership: Node, member_value: Value
+) -> tuple[Value, Node]:
+    """Stage 2: whether the requester may invoke the provision: member, party, office."""
+    casus = version.casus
+    assert casus is not None
+    ib = casus.invoked_by
+    children = [membership]
+    if ib.party == "affected_party":
+        party = YES if inv.affected_state == inv.requester.state else NO
+        children.append(
+            Node(
+                f"only the affected party may invoke it: {inv.requester.state} "
+                + (
+                    "is" if party is YES else f"is not (the affected state is {inv.affected_state})"
+                ),
+                party,
+                (cite,),
+            )
+        )
+    else:
+        party = YES
+        children.append(Node("any party may invoke it", YES, (cite,)))
+    if ib.offices is None:
+        office = YES
+        children.append(Node("the provision names no office for the request", YES, (cite,)))
+    else:
+        office = YES if inv.requester.office in ib.offices else NO
+        allowed = ", ".join(o.replace("_", " ") for o in ib.offices)
+        verb = "is one of" if office is YES else "is not one of"
+        notes = ""
+        if ib.assumptions:
+            notes = f" [assumption: {', '.join(ib.assumptions)}]"
+        children.append(
+            Node(
+                f"the request came from the {inv.requester.office.replace('_', ' ')} "
+                f"({inv.requester.person}), which {verb} the offices read as entitled: {allowed}{notes}",
+                office,
+                (cite,),
+            )
+        )
+    value = v_and((member_value, party, office))
+    return value, Node(
+        f"{inv.requester.state} may invoke {cite}: {value}", value, (cite,), tuple(children)
+    )
+
+
+# --- 4. the deciding organ -------------------------------------------------------------------
+
+
+def rule_cites(world: World, rule: VotingRule, on: dt.date) -> tuple[str, ...]:
+    cites: list[str] = []
+    if rule.provision is not None:
+        try:
+            inst, prov = resolve_ref(world, rule.provision)
+        except EvaluationError:
+            pass
+        else:
+            v = in_force(prov.versions, on)
+            if not isinstance(v, NoVersionInForce):
+                cites.append(v.cite(inst.id, prov.eid))
+    cites.extend(f"source:{s}" for s in rule.sources)
+    return tuple(cites)
+
+
+@dataclass(frozen=True, slots=True)
+class Deciding:
+    """An organ that decides, with its voting rule on the date, compiled for one citation."""
+
+    cite: str
+    info: dict[str, str]
+    name: str
+    rule: VotingRule | None
+    rule_info: dict[str, Any] | None
+    rule_node: Node | None  # the rule, cited; None when no rule is in force
+    no_rule_node: Node | None  # why no rule is in force
+    voters: tuple[str, ...]
+    excluded: tuple[str, ...]
+    assumptions: tuple[tuple[Assumption, str], ...]
+
+    def vote(self, positions: Mapping[str, str]) -> VoteResult | None:
+        """Stage 6: the organ's vote over the members' positions (None: no rule in force)."""
+        rule = self.rule
+        if rule is None:
+            return None
+        return decide(
+            rule.rule,
+            self.voters,
+            positions,
+            limited_format=rule.limited_format,
+            majority=rule.majority,
+            vetoes=rule.vetoes,
+            excluded=self.excluded,
+        )
+
+    def node(
+        self,
+        vote: VoteResult | None,
+        positions: Mapping[str, str],
+        position_sources: Mapping[str, tuple[str, ...]],
+    ) -> Node:
+        if vote is None or self.rule_node is None:
+            assert self.no_rule_node is not None
+            return self.no_rule_node
+        cite = self.cite
+        pos_nodes = tuple(
+            Node(
+                f"{s}: {positions.get(s, 'no recorded position')}",
+                UNDETERMINED if s not in positions else (YES if positions[s] == "support" else NO),
+                tuple(f"source:{x}" for x in position_sources.get(s, ())) or (cite,),
+            )
+            for s in self.voters
+        )
+        return Node(
+            f"{self.name} ({', '.join(self.voters)}): {vote.outcome}: {vote.reason}",
+            vote.value,
+            (cite,),
+            (self.rule_node, *pos_nodes),
+        )
+
+
+def compile_organ(
+    world: World,
+    org: Organization,
+    organ_id: str,
+    cite: str,
+    on: dt.date,
+    voters: tuple[str, ...],
+    parties_to_dispute: tuple[str, ...],
+) -> Deciding:
+    """Stage 4: the organ named by a provision, its rule on the date, and who votes."""
+    organ = org.organ(organ_id)
+    if organ is None:
+        raise EvaluationError(f"{cite} names organ '{organ_id}', unknown to {org.id}")
+    info = {
+        "id": organ.id,
+        "name": organ.name,
+        "organization": org.id,
+        "composition": organ.composition,
+    }
+    rule = in_force(organ.voting, on)
+    if isinstance(rule, NoVersionInForce):
+        no_rule = Node(
+            f"{organ.name}: no voting rule in force on {on.isoformat()}: {rule.reason}",
+            UNDETERMINED,
+            (cite,),
+        )
+        return Deciding(cite, info, organ.name, None, None, None, no_rule, voters, (), ())
+    where = f"{org.id}/{organ.id}/voting@{rule.valid_from.isoformat()}"
+    rcites = rule_cites(world, rule, on)
+    maj = rule.majority
+    fmt = " with the limited format" if rule.limited_format else ""
+    if maj is not None:
+        more = "more than " if maj.strictly_more else ""
+        fmt = f" of {more}{maj.fraction} of the {maj.of}"
+        if maj.quorum_equals_threshold:
+            fmt += ", with a quorum equal to the votes needed"
+    rule_info: dict[str, Any] = {
+        "rule": rule.rule,
+        "majority": None
+        if maj is None
+        else {
+            "fraction": maj.fraction,
+            "strictly_more": maj.strictly_more,
+            "of": maj.of,
+            "quorum_equals_threshold": maj.quorum_equals_threshold,
+            "exclude_parties_to_dispute": maj.exclude_parties_to_dispute,
+        },
+        "vetoes": list(rule.vetoes),
+        "limited_format": rule.limited_format,
+        "basis": rule.basis,
+        "valid_from": rule.valid_from.isoformat(),
+        "valid_to": rule.valid_to.isoformat() if rule.valid_to else None,
+        "cites": list(rcites),
+        "text": f"{rule.rule}{fmt}",
+    }
+    rule_node = Node(
+        f"{organ.name} decides by {rule.rule}{fmt} ({rule.basis}; in force from "
+        f"{rule.valid_from.isoformat()})",
+        YES,
+        rcites or (cite,),
+    )
+    excluded = parties_to_dispute if maj is not None and maj.exclude_parties_to_dispute else ()
+    return Deciding(
+        cite,
+        info,
+        organ.name,
+        rule,
+        rule_info,
+        rule_node,
+        None,
+        voters,
+        excluded,
+        tuple((a, where) for a in rule.assumptions),
+    )
+
+
+# --- the compiled question -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Considered:
+    """A provision in force with a casus, compiled for the question."""
+
+    ref: str
+    instrument: str
+    eid: str
+    heading: str
+    cited: bool
+    text: str
+    text_status: str
+    cite: str
+    event: str
+    consequence: str
+    casus: CompiledCasus
+    entitled: Value
+    entitled_node: Node
+    decided_by: str | None
+    obligations: tuple[tuple[Obligation, tuple[str, ...]], ...]  # each with its bearers
+
+
+@dataclass(frozen=True, slots=True)
+class Suspended:
+    towards: str
+    since: dt.date
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A request compiled for one world, organization, date and requester. Answer it with `run`
+    (a full evaluation) or with the stages (`arise`, `primary`, `basis`, `consequence`, the
+    organ's `vote`, `computed_outcome`), which take and return plain data."""
+
+    on: dt.date
+    organization: Organization
+    voters: tuple[str, ...]
+    provisions: tuple[Considered, ...]
+    not_in_force: tuple[NotInForce, ...]
+    in_force_node: Node
+    entitled: Value
+    entitled_node: Node
+    organs: Mapping[str, Deciding | EvaluationError]
+    suspended: Mapping[str, Suspended]
+    assumptions: tuple[AssumptionUsed, ...]
+
+    # --- 5. arise ----------------------------------------------------------------------------
+
+    def arise(self, values: Values) -> tuple[Value, ...]:
+        """Each provision's casus over one reading's values, without explanations."""
+        return tuple(p.casus.value(values) for p in self.provisions)
+
+    # --- 6. decide ---------------------------------------------------------------------------
+
+    def basis(self, arisen: Sequence[Value]) -> Value:
+        """Whether the request is grounded: some provision it may invoke arises."""
+        if not arisen:
+            return NO
+        return v_or(v_and((p.entitled, v)) for p, v in zip(self.provisions, arisen, strict=True))
+
+    def consequence(self, arisen: Sequence[Value]) -> str | None:
+        """The strongest consequence among the provisions that hold (all, if none holds)."""
+        pairs = list(zip(self.provisions, arisen, strict=True))
+        held = [p for p, v in pairs if v is YES and p.entitled is YES] or [p for p, _ in pairs]
+        if not held:
+            return None
+        return min(held, key=lambda p: CONSEQUENCE_RANK.get(p.consequence, 9)).consequence
+
+    def primary(self, arisen: Sequence[Value]) -> Considered | None:
+        """The provision whose organ decides: the first cited one with a deciding organ; without
+        citations, one the requester may invoke whose casus is most clearly met, the strongest
+        consequence first."""
+        candidates = [
+            (p, v) for p, v in zip(self.provisions, arisen, strict=True) if p.decided_by is not None
+        ]
+        if not candidates:
+            return None
+        for p, _ in candidates:
+            if p.cited:
+                return p
+        return min(
+            candidates,
+            key=lambda c: (
+                _VALUE_RANK[c[0].entitled],
+                _VALUE_RANK[c[1]],
+                CONSEQUENCE_RANK.get(c[0].consequence, 9),
+            ),
+        )[0]
+
+    def deciding(self, provision: Considered | None) -> Deciding | None:
+        if provision is None or provision.decided_by is None:
+            return None
+        organ = self.organs[provision.cite]
+        if isinstance(organ, EvaluationError):
+            raise organ
+        return organ
+
+    def outcome(
+        self, values: Values, positions: Mapping[str, str]
+    ) -> tuple[Outcome, Value, VoteResult | None]:
+        """Stages 5–7 without explanations: the outcome over one reading's values and positions."""
+        arisen = self.arise(values)
+        deciding = self.deciding(self.primary(arisen))
+        vote = deciding.vote(positions) if deciding is not None else None
+        label, value = computed_outcome(
+            self.entitled, self.basis(arisen), vote, self.consequence(arisen)
+        )
+        return label, value, vote
+
+    # --- 8. obligations ----------------------------------------------------------------------
+
+    def obligations(
+        self,
+        arisen: Sequence[Value],
+        vote: VoteResult | None,
+        affected_state: str,
+    ) -> tuple[tuple[ObligationResult, ...], tuple[Node, ...]]:
+        """Who is bound to what by each provision, given the casus and the vote."""
+        out: list[ObligationResult] = []
+        nodes: list[Node] = []
+        approved = vote is not None and vote.outcome == "approved"
+        binds = frozenset(vote.binds) if vote is not None else frozenset()
+        for p, value in zip(self.provisions, arisen, strict=True):
+            arises = v_and((p.entitled, value))
+            if p.decided_by is not None:
+                arises = v_and((arises, vote.value if vote is not None else UNDETERMINED))
+            for ob, bearers in p.obligations:
+                states: list[BoundState] = []
+                for s in bearers:
+                    sp = self.suspended.get(s)
+                    if sp is not None:
+                        states.append(
+                            BoundState(
+                                s,
+                                NO,
+                                f"obligations towards {sp.towards} suspended since "
+                                f"{sp.since.isoformat()}: {sp.what}",
+                            )
+                        )
+                    elif ob.binds == "joined" and approved:
+                        if s in binds:
+                            states.append(BoundState(s, arises, "joined the decision"))
+                        else:
+                            states.append(
+                                BoundState(
+                                    s,
+                                    NO,
+                                    "did not join: the limited format binds only those who join",
+                                )
+                            )
+                    else:
+                        states.append(
+                            BoundState(
+                                s, arises, "a party" if ob.binds == "all" else "bound if it joins"
+                            )
+                        )
+                out.append(
+                    ObligationResult(p.cite, ob.duty, ob.bearer, ob.modality, arises, tuple(states))
+                )
+                who = ", ".join(s.state for s in states if s.value is not NO) or ob.bearer.replace(
+                    "_", " "
+                )
+                nodes.append(
+                    Node(
+                        f"{who} ({ob.modality}): {ob.duty} [{p.cite}]: {arises}",
+                        arises,
+                        (p.cite,),
+                    )
+                )
+        return tuple(out), tuple(nodes)
+
+    # --- 9. the whole run, explained ---------------------------------------------------------
+
+    def run(self, inv: Invocation, reading: str | None = None) -> Evaluation:
+        """Every stage over the invocation's readings and positions, with the explanation."""
+        on = self.on
+        reading_id = reading or inv.default_reading
+        chosen = inv.reading(reading_id)
+        labels = {r.id: r.label for r in inv.readings}
+        triggered: list[Triggered] = []
+        nodes_casus: list[Node] = []
+        arisen: dict[str, list[Value]] = {r.id: [] for r in inv.readings}
+        for p in self.provisions:
+            by_reading: dict[str, Value] = {}
+            main_node: Node | None = None
+            others: list[Node] = []
+            main = None
+            for r in inv.readings:
+                res = p.casus.result(r.values, r.label)
+                by_reading[r.id] = res.value
+                arisen[r.id].append(res.value)
+                if r.id == reading_id:
+                    main, main_node = res, res.node
+                else:
+                    others.append(res.node)
+            assert main is not None and main_node is not None
+            nodes_casus.append(
+                Node(
+                    f"the casus of {p.cite} ({p.event}): {main.value} under {chosen.label}; "
+                    + "; ".join(
+                        f"{v} under {labels[rid]}"
+                        for rid, v in by_reading.items()
+                        if rid != reading_id
+                    ),
+                    main.value,
+                    (p.cite,),
+                    (main_node, *others),
+                )
+            )
+            triggered.append(
+                Triggered(
+                    provision=p.cite,
+                    instrument=p.instrument,
+                    eid=p.eid,
+                    heading=p.heading,
+                    cited=p.cited,
+                    text=p.text,
+                    text_status=p.text_status,
+                    consequence=p.consequence,
+                    entitled=p.entitled,
+                    value=main.value,
+                    by_reading=by_reading,
+                    missing=main.missing,
+                    contested=main.contested,
+                )
+            )
+
+        main_values = arisen[reading_id]
+        deciding = self.deciding(self.primary(main_values))
+        vote = deciding.vote(inv.positions) if deciding is not None else None
+        votes = {id(deciding): vote}
+        by_reading_outcome: dict[str, dict[str, str]] = {}
+        for r in inv.readings:
+            values = arisen[r.id]
+            basis = self.basis(values)
+            # Under each reading its own deciding provision and consequence (the same stages).
+            dr = self.deciding(self.primary(values))
+            if id(dr) not in votes:
+                votes[id(dr)] = dr.vote(inv.positions) if dr is not None else None
+            label, val = computed_outcome(
+                self.entitled, basis, votes[id(dr)], self.consequence(values)
+            )
+            by_reading_outcome[r.id] = {
+                "computed": label.value,
+                "value": val.value,
+                "basis": basis.value,
+            }
+        main_basis = self.basis(main_values)
+        computed, value = computed_outcome(
+            self.entitled, main_basis, vote, self.consequence(main_values)
+        )
+        outcome = outcome_record(inv, computed, value, main_basis, reading_id, chosen.label)
+        outcome["by_reading"] = by_reading_outcome
+        obligations, ob_nodes = self.obligations(main_values, vote, inv.affected_state)
+
+        assumptions = dict.fromkeys(self.assumptions)
+        if deciding is not None:
+            for a, where in deciding.assumptions:
+                assumptions.setdefault(AssumptionUsed(a.id, a.label, a.text, where))
+        children: list[Node] = [self.in_force_node, self.entitled_node]
+        if nodes_casus:
+            children.append(
+                Node("whether each casus arose", v_or(main_values), (), tuple(nodes_casus))
+            )
+        if deciding is not None:
+            children.append(deciding.node(vote, inv.positions, inv.position_sources))
+        if ob_nodes:
+            children.append(
+                Node(
+                    "the obligations that follow",
+                    v_or(o.value for o in obligations),
+                    (),
+                    ob_nodes,
+                )
+            )
+        recorded = inv.recorded
+        root_cites = tuple(p.cite for p in self.provisions) or tuple(
+            f"source:{s}" for s in self.organization.sources
+        )
+        rec = f"; recorded: {recorded.outcome} on {recorded.date.isoformat()}" if recorded else ""
+        root = Node(
+            f"request {inv.id} by {inv.requester.state} ({inv.requester.person}, "
+            f"{inv.requester.office.replace('_', ' ')}) of {inv.date.isoformat()}, evaluated on "
+            f"{on.isoformat()} under {chosen.label}: {computed}{rec}",
+            value,
+            root_cites,
+            tuple(children),
+        )
+        return Evaluation(
+            request=inv.id,
+            on=on,
+            reading=reading_id,
+            readings=labels,
+            in_force=tuple(triggered),
+            not_in_force=self.not_in_force,
+            entitled=self.entitled,
+            organ=deciding.info if deciding is not None else None,
+            rule=deciding.rule_info if deciding is not None else None,
+            vote=vote,
+            outcome=outcome,
+            obligations=obligations,
+            assumptions=tuple(assumptions),
+            explanation=root,
+            notes=inv.notes,
+        )
+
+
+def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
+    """Resolve and compile everything about the request that facts and positions do not change."""
+    org = world.organizations.get(inv.organization)
+    if org is None:
+        raise EvaluationError(f"unknown organization '{inv.organization}'")
+    refs = list(inv.provisions_cited) or candidate_refs(world, org.id)
+    cited = set(inv.provisions_cited)
+    # Members that take part in the organ on the date: suspended members do not.
+    voters = tuple(m.state for m in members_on(org, on) if m.status != "suspended")
+    place = None
+    if inv.place is not None:
+        place = world.places.get(inv.place)
+        if place is None:
+            raise EvaluationError(f"unknown place '{inv.place}'")
+    situation = Situation(on, place, inv.affected_state, frozenset(voters))
+    membership = membership_on(org, inv.requester.state, on)
+    member_node = membership_node(membership, org)
+
+    resolved = resolve(world, refs, on)
+    assumptions: dict[str, AssumptionUsed] = {}
+    provisions: list[Considered] = []
+    entitled_nodes: list[Node] = []
+    organs: dict[str, Deciding | EvaluationError] = {}
+    others = tuple(s for s in voters if s != inv.affected_state)
+    bearers_of = {
+        "other_parties": others,
+        "all_parties": voters,
+        "requester": (inv.requester.state,),
+        "organ": (),
+    }
+    for ref, inst, prov, version, cite in resolved.in_force:
+        for a in version.assumptions:
+            assumptions.setdefault(a.id + "@" + cite, AssumptionUsed(a.id, a.label, a.text, cite))
+        casus = version.casus
+        if casus is None:
+            continue
+        ent_value, ent_node = entitle(inv, version, cite, member_node, membership.participates)
+        entitled_nodes.append(ent_node)
+        if casus.decided_by is not None:
+            try:
+                organs[cite] = compile_organ(
+                    world, org, casus.decided_by, cite, on, voters, inv.parties_to_dispute
+                )
+            except EvaluationError as e:  # raised only if this provision is the one deciding
+                organs[cite] = e
+        provisions.append(
+            Considered(
+                ref=ref,
+                instrument=inst.id,
+                eid=prov.eid,
+                heading=prov.heading,
+                cited=ref in cited,
+                text=version.text,
+                text_status=version.text_status,
+                cite=cite,
+                event=casus.event,
+                consequence=casus.consequence,
+                casus=compile_casus(casus, situation, cite),
+                entitled=ent_value,
+                entitled_node=ent_node,
+                decided_by=casus.decided_by,
+                obligations=tuple((ob, bearers_of[ob.bearer]) for ob in casus.obligations),
+            )
+        )
+    entitled = v_or(p.entitled for p in provisions) if provisions else NO
+    suspended = {
+        sp.bearer: Suspended(sp.towards, sp.valid_from, sp.what)
+        for sp in org.suspensions
+        if sp.towards == inv.affected_state and sp.covers(on)
+    }
+    in_force_node = Node(
+        f"what was in force on {on.isoformat()}",
+        YES if provisions else NO,
+        tuple(p.cite for p in provisions),
+        resolved.nodes,
+    )
+    entitled_node = Node(
+        f"{inv.requester.state} was entitled to ask: {entitled}",
+        entitled,
+        (),
+        tuple(entitled_nodes) or (member_node,),
+    )
+    return Question(
+        on=on,
+        organization=org,
+        voters=voters,
+        provisions=tuple(provisions),
+        not_in_force=resolved.not_in_force,
+        in_force_node=in_force_node,
+        entitled=entitled,
+        entitled_node=entitled_node,
+        organs=organs,
+        suspended=suspended,
+        assumptions=tuple(assumptions.values()),
+    )
+
+
+# --- 7. outcome ------------------------------------------------------------------------------
+
+
+def computed_outcome(
+    entitled: Value, basis: Value, vote: VoteResult | None, consequence: str | None
+) -> tuple[Outcome, Value]:
+    """The outcome the rules give, and the value of 'the request succeeds'.
+
+    `vote` is None when no organ decides: the obligations then arise from the provision itself.
+    """
+    if entitled is NO:
+        return Outcome.NOT_ENTITLED, NO
+    if basis is NO:
+        return Outcome.CASUS_NOT_ESTABLISHED, NO
+    if vote is None:
+        grounded = v_and((entitled, basis))
+        if grounded is not YES:
+            return Outcome(grounded.value), grounded
+        if consequence == "consultation":
+            return Outcome.CONSULTATION_DUE, YES
+        return Outcome.OBLIGATIONS_ARISE, YES
+    if vote.outcome == "refused":
+        return Outcome.REFUSED, NO
+    if vote.outcome == "undetermined":
+        return Outcome.UNDETERMINED, UNDETERMINED
+    grounded = v_and((entitled, basis))
+    if grounded is not YES:
+        # The organ's rule gives an approval, but whether the request was grounded is open.
+        return Outcome(grounded.value), grounded
+    if vote.limited_format and vote.not_joined:
+        return Outcome.APPROVED_LIMITED_FORMAT, YES
+    return Outcome.APPROVED, YES
+
+
+_AGREES: dict[str, frozenset[str]] = {
+    "approved": frozenset({"approved"}),
+    "approved_limited_format": frozenset({"approved"}),
+    "refused": frozenset({"refused", "no_decision"}),
+    "not_entitled": frozenset({"refused", "no_decision"}),
+    "casus_not_established": frozenset({"refused", "no_decision"}),
+    "consultation_due": frozenset({"consulted"}),
+    "obligations_arise": frozenset({"approved", "invoked"}),
+}
+
+
+def _difference(inv: Invocation, computed: str, reading_label: str, recorded: str) -> str:
+    """Why the computed and recorded outcomes differ: a rule, or the organ's discretion."""
+    permitted = computed in (
+        "approved",
+        "approved_limited_format",
+        "obligations_arise",
+        "consultation_due",
+    )
+    if permitted and recorded in ("refused", "partial", "no_decision"):
+        head = (
+            f"The rules permitted the request ({computed.replace('_', ' ')} under {reading_label}); "
+            f"the organ decided otherwise ({recorded.replace('_', ' ')}). That is the organ's "
+            "discretion, not a rule"
+        )
+    elif computed in ("refused", "not_entitled", "casus_not_established") and recorded == "partial":
+        head = (
+            f"The rules give '{computed.replace('_', ' ')}' under {reading_label}; the organ "
+            "nonetheless decided part of what was asked (partial): measures the rules did not "
+            "require, taken at its discretion"
+        )
+    elif (
+        computed in ("refused", "not_entitled", "casus_not_established") and recorded == "approved"
+    ):
+        head = (
+            f"The rules give '{computed.replace('_', ' ')}' under {reading_label}, yet the organ "
+            f"recorded '{recorded}'. The organ acted on a reading of the facts or of the rules "
+            "other than this one"
+        )
+    else:
+        head = (
+            f"The rules give '{computed.replace('_', ' ')}' under {reading_label}; "
+            f"the organ recorded '{recorded.replace('_', ' ')}'"
+        )
+    recorded_reasons = inv.recorded.reasons if inv.recorded else []
+    if recorded_reasons:
+        return head + "; the claims each side made about why are listed under reasons."
+    return head + "; no claim about why is recorded."
+
+
+def _announced(recorded: Decision | None) -> dict[str, Any] | None:
+    if recorded is None or recorded.announced_by is None:
+        return None
+    a = recorded.announced_by
+    return {"person": a.person, "office": a.office, "state": a.state, "quote": a.quote}
+
+
+def outcome_record(
+    inv: Invocation,
+    computed: Outcome,
+    value: Value,
+    basis: Value,
+    reading_id: str,
+    reading_label: str,
+) -> dict[str, Any]:
+    """The computed outcome beside the recorded one, and why they differ if they do."""
+    recorded = inv.recorded
+    agrees: bool | None = None
+    if recorded is not None:
+        mapped = _AGREES.get(computed)
+        agrees = None if mapped is None else (recorded.outcome in mapped)
+    outcome: dict[str, Any] = {
+        "computed": computed.value,
+        "value": value.value,
+        "basis": basis.value,
+        "reading": reading_id,
+        "by_reading": {},
+        "recorded": recorded.outcome if recorded else None,
+        "recorded_date": recorded.date.isoformat() if recorded else None,
+        "recorded_summary": recorded.summary if recorded else None,
+        "recorded_measures": recorded.measures if recorded else None,
+        "announced_by": _announced(recorded),
+        "agrees": agrees,
+    }
+    if recorded is not None and agrees is not True:
+        outcome["difference"] = _difference(inv, computed, reading_label, recorded.outcome)
+        outcome["reasons"] = [
+            {
+                "claim": c.id,
+                "by": c.by,
+                "by_name": inv.actors[c.by].name if c.by in inv.actors else c.by,
+                "proposition": c.proposition,
+                "value": c.value,
+                "quote": c.quote,
+                "status": c.status,
+                "sources": list(c.sources),
+            }
+            for c in (inv.claims[r] for r in recorded.reasons if r in inv.claims)
+        ]
+    return outcome
+
+
+# --- the cache of compiled questions ---------------------------------------------------------
+
+# Compiled questions, per world (by identity, dropped when the world is), per question key.
+_COMPILED: dict[int, dict[tuple[Any, ...], Question]] = {}
+_PER_WORLD = 512
+
+
+def _forget(world_id: int) -> None:
+    _COMPILED.pop(world_id, None)
+
+
+def question(world: World, inv: Invocation, on: dt.date | None = None) -> Question:
+    """The compiled question for the invocation on a date (default: its own), compiled once."""
+    day = on or inv.date
+    rq = inv.requester
+    key = (
+        inv.organization,
+        day,
+        rq.state,
+        rq.office,
+        rq.person,
+        inv.affected_state,
+        inv.place,
+        inv.provisions_cited,
+        inv.parties_to_dispute,
+    )
+    per = _COMPILED.get(id(world))
+    if per is None:
+        per = _COMPILED[id(world)] = {}
+        weakref.finalize(world, _forget, id(world))
+    q = per.get(key)
+    if q is None:
+        q = compile_question(world, inv, day)
+        if len(per) >= _PER_WORLD:
+            per.clear()
+        per[key] = q
+    return q
