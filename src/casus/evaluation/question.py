@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from casus.evaluation.invocation import Invocation
@@ -225,6 +225,18 @@ class Deciding:
     voters: tuple[str, ...]
     excluded: tuple[str, ...]
     assumptions: tuple[tuple[Assumption, str], ...]
+    _positions: dict[tuple[str, str | None, tuple[str, ...]], Node] = field(default_factory=dict)
+
+    def _position(self, state: str, position: str | None, sources: tuple[str, ...]) -> Node:
+        key = (state, position, sources)
+        node = self._positions.get(key)
+        if node is None:
+            node = self._positions[key] = Node(
+                f"{state}: {position or 'no recorded position'}",
+                UNDETERMINED if position is None else (YES if position == "support" else NO),
+                tuple(f"source:{x}" for x in sources) or (self.cite,),
+            )
+        return node
 
     def vote(self, positions: Mapping[str, str]) -> VoteResult | None:
         """Stage 6: the organ's vote over the members' positions (None: no rule in force)."""
@@ -252,11 +264,7 @@ class Deciding:
             return self.no_rule_node
         cite = self.cite
         pos_nodes = tuple(
-            Node(
-                f"{s}: {positions.get(s, 'no recorded position')}",
-                UNDETERMINED if s not in positions else (YES if positions[s] == "support" else NO),
-                tuple(f"source:{x}" for x in position_sources.get(s, ())) or (cite,),
-            )
+            self._position(s, positions.get(s), tuple(position_sources.get(s, ())))
             for s in self.voters
         )
         return Node(
@@ -391,6 +399,15 @@ class Question:
     organs: Mapping[str, Deciding | EvaluationError]
     suspended: Mapping[str, Suspended]
     assumptions: tuple[AssumptionUsed, ...]
+    # Immutable parts of answers, shared between runs (a state bound with a value, and why).
+    _bound: dict[tuple[str, Value, str], BoundState] = field(default_factory=dict)
+
+    def _state(self, state: str, value: Value, why: str) -> BoundState:
+        key = (state, value, why)
+        b = self._bound.get(key)
+        if b is None:
+            b = self._bound[key] = BoundState(state, value, why)
+        return b
 
     # --- 5. arise ----------------------------------------------------------------------------
 
@@ -478,7 +495,7 @@ class Question:
                     sp = self.suspended.get(s)
                     if sp is not None:
                         states.append(
-                            BoundState(
+                            self._state(
                                 s,
                                 NO,
                                 f"obligations towards {sp.towards} suspended since "
@@ -487,10 +504,10 @@ class Question:
                         )
                     elif ob.binds == "joined" and approved:
                         if s in binds:
-                            states.append(BoundState(s, arises, "joined the decision"))
+                            states.append(self._state(s, arises, "joined the decision"))
                         else:
                             states.append(
-                                BoundState(
+                                self._state(
                                     s,
                                     NO,
                                     "did not join: the limited format binds only those who join",
@@ -498,7 +515,7 @@ class Question:
                             )
                     else:
                         states.append(
-                            BoundState(
+                            self._state(
                                 s, arises, "a party" if ob.binds == "all" else "bound if it joins"
                             )
                         )
@@ -574,29 +591,36 @@ class Question:
             )
 
         main_values = arisen[reading_id]
-        deciding = self.deciding(self.primary(main_values))
-        vote = deciding.vote(inv.positions) if deciding is not None else None
-        votes = {id(deciding): vote}
+        decided: dict[
+            tuple[Value, ...], tuple[Deciding | None, VoteResult | None, Outcome, Value]
+        ] = {}
+
+        def decide_under(
+            values: list[Value],
+        ) -> tuple[Deciding | None, VoteResult | None, Outcome, Value]:
+            # Under each reading its own deciding provision and consequence (the same stages);
+            # readings whose casus values coincide are decided once.
+            key = tuple(values)
+            found = decided.get(key)
+            if found is None:
+                d = self.deciding(self.primary(values))
+                v = d.vote(inv.positions) if d is not None else None
+                label, val = computed_outcome(
+                    self.entitled, self.basis(values), v, self.consequence(values)
+                )
+                found = decided[key] = (d, v, label, val)
+            return found
+
         by_reading_outcome: dict[str, dict[str, str]] = {}
         for r in inv.readings:
-            values = arisen[r.id]
-            basis = self.basis(values)
-            # Under each reading its own deciding provision and consequence (the same stages).
-            dr = self.deciding(self.primary(values))
-            if id(dr) not in votes:
-                votes[id(dr)] = dr.vote(inv.positions) if dr is not None else None
-            label, val = computed_outcome(
-                self.entitled, basis, votes[id(dr)], self.consequence(values)
-            )
+            _, _, label, val = decide_under(arisen[r.id])
             by_reading_outcome[r.id] = {
                 "computed": label.value,
                 "value": val.value,
-                "basis": basis.value,
+                "basis": self.basis(arisen[r.id]).value,
             }
+        deciding, vote, computed, value = decide_under(main_values)
         main_basis = self.basis(main_values)
-        computed, value = computed_outcome(
-            self.entitled, main_basis, vote, self.consequence(main_values)
-        )
         outcome = outcome_record(inv, computed, value, main_basis, reading_id, chosen.label)
         outcome["by_reading"] = by_reading_outcome
         obligations, ob_nodes = self.obligations(main_values, vote, inv.affected_state)

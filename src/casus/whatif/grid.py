@@ -142,12 +142,14 @@ def grid(
     if 4 ** len(pos_vars) > ENUMERATION_LIMIT and rules_known:
         counted = [v for v in pos_vars if v.partition(".")[2] not in singled]
         enumerated = [v for v in pos_vars if v not in counted]
-    tables: dict[int, list[tuple[tuple[Any, ...], int, VoteResult | None]]] = {}
+    tables: dict[int, _VoteTable] = {}
 
-    def votes(deciding: Deciding | None) -> list[tuple[tuple[Any, ...], int, VoteResult | None]]:
+    def votes(deciding: Deciding | None) -> _VoteTable:
         table = tables.get(id(deciding))
         if table is None:
-            table = tables[id(deciding)] = _vote_table(deciding, fixed, enumerated, counted)
+            table = tables[id(deciding)] = _VoteTable.of(
+                _vote_table(deciding, fixed, enumerated, counted)
+            )
         return table
 
     columns = (
@@ -170,23 +172,47 @@ def grid(
             arisen = q.arise(vals)
             b = q.basis(arisen)
             consequence = q.consequence(arisen)
-            deciding = q.deciding(q.primary(arisen))
+            table = votes(q.deciding(q.primary(arisen)))
             head = (*mcombo, *pcombo)
-            ev, bv = ent.value, b.value
-            memo: dict[str | None, str] = {}
-            for vlabel, weight, result in votes(deciding):
-                vout = result.outcome if result else None
-                key = (
-                    None
-                    if result is None
-                    else f"{vout}:{result.limited_format}:{bool(result.not_joined)}"
+            # The outcome depends on the vote only through its class: once per class.
+            tails = {
+                k: (
+                    ent.value,
+                    b.value,
+                    r.outcome if r else None,
+                    computed_outcome(ent, b, r, consequence)[0].value,
                 )
-                outcome = memo.get(key)
-                if outcome is None:
-                    outcome = memo[key] = computed_outcome(ent, b, result, consequence)[0].value
-                rows.append((*head, *vlabel, weight, ev, bv, vout, outcome))
-                total += weight
+                for k, r in table.classes.items()
+            }
+            rows.extend([head + pre + tails[k] for pre, k in table.rows])
+            total += table.total
     return Grid(tuple(variables), tuple(counted), columns, rows, total)
+
+
+def _vote_class(result: VoteResult | None) -> tuple[Any, ...]:
+    """What of a vote the outcome depends on (see `computed_outcome`)."""
+    if result is None:
+        return ()
+    return (result.outcome, result.limited_format and bool(result.not_joined))
+
+
+@dataclass(frozen=True)
+class _VoteTable:
+    """An organ's vote over the positions varied: each row's labels and weight with its class."""
+
+    rows: list[tuple[tuple[Any, ...], tuple[Any, ...]]]
+    classes: dict[tuple[Any, ...], VoteResult | None]
+    total: int
+
+    @classmethod
+    def of(cls, table: list[tuple[tuple[Any, ...], int, VoteResult | None]]) -> _VoteTable:
+        classes: dict[tuple[Any, ...], VoteResult | None] = {}
+        rows = []
+        for labels, weight, result in table:
+            key = _vote_class(result)
+            classes.setdefault(key, result)
+            rows.append(((*labels, weight), key))
+        return cls(rows, classes, sum(w for _, w, _ in table))
 
 
 def _vote_table(
