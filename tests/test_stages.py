@@ -1,0 +1,148 @@
+"""Each stage of the engine on its own: resolve, entitle, arise, decide (primary, consequence,
+basis, vote), outcome, obligations; and the compiled question against the answers it gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+import casus
+from casus.evaluation.engine import EvaluationError, Outcome, evaluate
+from casus.evaluation.invocation import Invocation, from_request_file
+from casus.evaluation.question import compile_question, computed_outcome, question, resolve
+from casus.model.common import Value
+from casus.model.request import RequestFile
+from casus.model.rules import propositions_of
+from casus.vote.rules import decide
+from casus.whatif.grid import grid
+
+WORLD = casus.load_world()
+YES, NO, CONTESTED, UNDETERMINED = Value.YES, Value.NO, Value.CONTESTED, Value.UNDETERMINED
+NATO_ART_4 = "north-atlantic-treaty/art_4"
+NATO_ART_5 = "north-atlantic-treaty/art_5"
+
+
+def _request(**fields: Any) -> Invocation:
+    doc: dict[str, Any] = {
+        "kind": "request",
+        "id": "t",
+        "title": "a test request",
+        "organization": "nato",
+        "date": "2023-01-10",
+        "requester": {"state": "PL", "office": "head_of_state", "person": "the President"},
+        "place": "warsaw",
+    }
+    doc.update(fields)
+    return from_request_file(RequestFile.model_validate(doc))
+
+
+def _reads(*refs: str) -> dict[str, str]:
+    """Every proposition the provisions read, stipulated yes."""
+    props: dict[str, str] = {}
+    for ref in refs:
+        inst, _, eid = ref.partition("/")
+        prov = WORLD.instruments[inst].provision(eid)
+        assert prov is not None
+        for v in prov.versions:
+            if v.casus is not None:
+                for e in (v.casus.when, *(x.when for x in v.casus.exceptions)):
+                    props.update(dict.fromkeys(propositions_of(e), "yes"))
+    return props
+
+
+def test_resolve_gives_the_version_in_force_or_why_none_is() -> None:
+    r = resolve(WORLD, [NATO_ART_5], dt.date(1949, 1, 1))
+    assert r.in_force == () and r.not_in_force[0].provision == NATO_ART_5
+    assert r.nodes[0].value is NO
+    r = resolve(WORLD, [NATO_ART_5], dt.date(2023, 1, 10))
+    assert [x[0] for x in r.in_force] == [NATO_ART_5]
+    with pytest.raises(EvaluationError, match="no provision 'art_99'"):
+        resolve(WORLD, ["north-atlantic-treaty/art_99"], dt.date(2023, 1, 10))
+
+
+def test_entitle_reads_membership_party_and_office() -> None:
+    q = question(WORLD, _request())
+    assert q.entitled is YES
+    outsider = question(
+        WORLD, _request(requester={"state": "KZ", "office": "head_of_state", "person": "P"})
+    )
+    assert outsider.entitled is NO
+    assert any("not a member" in n.statement for n in outsider.entitled_node.walk())
+
+
+def test_with_both_art_4_and_art_5_holding_and_nothing_cited_the_strongest_consequence_wins() -> (
+    None
+):
+    inv = _request(grounds={"propositions": _reads(NATO_ART_4, NATO_ART_5)})
+    q = question(WORLD, inv)
+    arisen = q.arise(inv.reading(inv.default_reading).values)
+    assert list(arisen) == [YES, YES]
+    assert q.consequence(arisen) == "assistance"
+    assert q.basis(arisen) is YES
+    assert evaluate(WORLD, inv).outcome["computed"] == Outcome.OBLIGATIONS_ARISE
+    # The grid reaches the same answer through the same stages (it once said consultation_due).
+    g = grid(WORLD, inv, ["proposition.armed_attack_on_party"])
+    by_value = {r["proposition.armed_attack_on_party"]: r["outcome"] for r in g.records()}
+    assert by_value["yes"] == "obligations_arise"
+
+
+def test_primary_prefers_a_cited_provision() -> None:
+    inv = casus.from_case(WORLD.cases["kz-2022"], WORLD.cases["kz-2022"].requests[0])
+    q = question(WORLD, inv)
+    cited = [p for p in q.provisions if p.cited and p.decided_by]
+    assert q.primary([NO] * len(q.provisions)) is cited[0]
+
+
+@pytest.mark.parametrize(
+    ("entitled", "basis", "vote", "expected"),
+    [
+        (NO, YES, None, Outcome.NOT_ENTITLED),
+        (YES, NO, None, Outcome.CASUS_NOT_ESTABLISHED),
+        (YES, CONTESTED, None, Outcome.CONTESTED),
+        (YES, YES, None, Outcome.OBLIGATIONS_ARISE),
+        (YES, YES, ("consensus", {"A": "object"}), Outcome.REFUSED),
+        (YES, YES, ("consensus", {"A": "support"}), Outcome.UNDETERMINED),
+        (YES, YES, ("consensus", {"A": "support", "B": "support"}), Outcome.APPROVED),
+        (UNDETERMINED, YES, ("consensus", {"A": "support", "B": "support"}), Outcome.UNDETERMINED),
+    ],
+)
+def test_computed_outcome(entitled: Value, basis: Value, vote: Any, expected: Outcome) -> None:
+    result = None if vote is None else decide(vote[0], ["A", "B"], vote[1])
+    assert computed_outcome(entitled, basis, result, "assistance")[0] is expected
+
+
+def test_limited_format_and_consultation_outcomes() -> None:
+    lf = decide("consensus", ["A", "B"], {"A": "support", "B": "abstain"}, limited_format=True)
+    assert computed_outcome(YES, YES, lf, "assistance")[0] is Outcome.APPROVED_LIMITED_FORMAT
+    assert computed_outcome(YES, YES, None, "consultation")[0] is Outcome.CONSULTATION_DUE
+
+
+def test_obligations_bind_only_those_who_joined_under_the_limited_format() -> None:
+    kz = WORLD.cases["kz-2022"]
+    inv = casus.from_case(kz, kz.requests[0])
+    q = compile_question(WORLD, inv, inv.date)
+    arisen = [YES] * len(q.provisions)
+    deciding = q.deciding(q.primary(arisen))
+    assert deciding is not None
+    positions = {**dict(inv.positions), "AM": "abstain"}
+    vote = deciding.vote(positions)
+    assert vote is not None
+    obligations, nodes = q.obligations(arisen, vote, inv.affected_state)
+    joined = [o for o in obligations if any(s.why == "joined the decision" for s in o.states)]
+    for o in joined:
+        am = next(s for s in o.states if s.state == "AM")
+        assert am.value is NO and "did not join" in am.why
+    assert len(nodes) == len(obligations)
+
+
+def test_the_run_is_the_stages_with_words() -> None:
+    kz = WORLD.cases["kz-2022"]
+    inv = casus.from_case(kz, kz.requests[0])
+    q = question(WORLD, inv)
+    ev = q.run(inv)
+    label, value, vote = q.outcome(inv.reading(ev.reading).values, inv.positions)
+    assert ev.outcome["computed"] == label and ev.outcome["value"] == value.value
+    assert ev.vote == vote
+    assert ev.to_dict() == evaluate(WORLD, inv).to_dict()
