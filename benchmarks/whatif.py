@@ -106,13 +106,15 @@ def bench_whatif(repeat: int = 3, sample: int = 200) -> dict[str, Any]:
         "grid_csto": {
             "combinations": combos,
             "median_seconds": round(grid_seconds, 4),
-            "target_seconds": 0.5,
-            "meets_target": grid_seconds < 0.5,
+            "target_seconds": 0.1,
+            "meets_target": grid_seconds <= 0.1,
             "per_combination_microseconds": round(per_combo * 1e6, 3),
             "baseline": f"evaluate() once per combination, median over a sample of {sample}",
             "baseline_per_combination_microseconds": round(per_eval * 1e6, 1),
             "speedup_per_combination": round(per_eval / per_combo, 1),
             "target_speedup": 20,
+            "openfisca": "not measured: openfisca-core is not a dependency of casus; the "
+            "comparison here is with one evaluate() per combination",
         },
         "grid_32_members": {
             "members": len(voters),

@@ -45,6 +45,9 @@ class CompiledCasus:
     cite: str
     base: Compiled
     exceptions: tuple[tuple[str, str, tuple[str, ...], Compiled], ...]  # id, words, cites, rule
+    # The statements of the base case and of each exception, by value (built once).
+    base_statements: Mapping[Value, str]
+    exception_statements: tuple[Mapping[Value, str], ...]
 
     def value(self, values: Values) -> Value:
         """Whether the casus arises, without its explanation (grids, searches)."""
@@ -57,26 +60,30 @@ class CompiledCasus:
         """Whether the casus arises, with its explanation and what was missing or contested."""
         missing: list[str] = []
         contested: list[str] = []
-        cite = self.cite
+        cites = self.cites
         base, base_node = self.base.explain(values, missing, contested)
-        base_node = Node(
-            f"base case ({self.casus.event}) {_WORD[base]}", base, (cite,), (base_node,)
-        )
+        base_node = Node(self.base_statements[base], base, cites, (base_node,))
         result = base
         exc_values: list[tuple[str, Value]] = []
         children = [base_node]
-        for ex_id, words, cites, rule in self.exceptions:
+        for (ex_id, _, ex_cites, rule), statements in zip(
+            self.exceptions, self.exception_statements, strict=True
+        ):
             ev, enode = rule.explain(values, missing, contested)
             exc_values.append((ex_id, ev))
             result = with_exception(result, ev)
-            children.append(Node(f"exception '{ex_id}' ({words}) {_WORD[ev]}", ev, cites, (enode,)))
+            children.append(Node(statements[ev], ev, ex_cites, (enode,)))
         node = Node(
-            f"the casus of {cite} {_WORD[result]} under {reading_label}",
+            f"the casus of {self.cite} {_WORD[result]} under {reading_label}",
             result,
-            (cite,),
+            cites,
             tuple(children),
         )
         return CasusResult(result, base, tuple(exc_values), tuple(missing), tuple(contested), node)
+
+    @property
+    def cites(self) -> tuple[str, ...]:
+        return (self.cite,)
 
 
 def compile_casus(casus: Casus, situation: Situation, cite: str) -> CompiledCasus:
@@ -90,7 +97,14 @@ def compile_casus(casus: Casus, situation: Situation, cite: str) -> CompiledCasu
         )
         for ex in casus.exceptions
     )
-    return CompiledCasus(casus, cite, compile_expr(casus.when, situation, cite), exceptions)
+    return CompiledCasus(
+        casus,
+        cite,
+        compile_expr(casus.when, situation, cite),
+        exceptions,
+        {v: f"base case ({casus.event}) {_WORD[v]}" for v in Value},
+        tuple({v: f"exception '{e[0]}' ({e[1]}) {_WORD[v]}" for v in Value} for e in exceptions),
+    )
 
 
 def evaluate_casus(

@@ -113,6 +113,8 @@ def _junction(parts: list[Compiled], conjunction: bool, cite: str) -> Compiled:
     settled = NO if conjunction else YES
     word = "all" if conjunction else "any"
     n = len(parts)
+    cites = (cite,)
+    statements = {x: f"{word} of {n} conditions: {x.value}" for x in Value}
 
     def value(values: Values) -> Value:
         return combine(f(values) for f in fns)
@@ -120,12 +122,19 @@ def _junction(parts: list[Compiled], conjunction: bool, cite: str) -> Compiled:
     def explain(values: Values, missing: list[str], contested: list[str]) -> tuple[Value, Node]:
         sub_missing: list[str] = []
         sub_contested: list[str] = []
-        results = [e(values, sub_missing, sub_contested) for e in explains]
-        v = combine(r[0] for r in results)
+        vals = []
+        nodes = []
+        for e in explains:
+            v, node = e(values, sub_missing, sub_contested)
+            vals.append(v)
+            nodes.append(node)
+        v = combine(vals)
         if v is not settled:
-            missing.extend(m for m in sub_missing if m not in missing)
-            contested.extend(c for c in sub_contested if c not in contested)
-        return v, Node(f"{word} of {n} conditions: {v}", v, (cite,), tuple(r[1] for r in results))
+            if sub_missing:
+                missing.extend(m for m in sub_missing if m not in missing)
+            if sub_contested:
+                contested.extend(c for c in sub_contested if c not in contested)
+        return v, Node(statements[v], v, cites, tuple(nodes))
 
     return Compiled(value, explain)
 
@@ -163,10 +172,13 @@ class NotOf(Condition):
         inner = compile_expr(self.not_, situation, cite)
         inner_value, inner_explain = inner.value, inner.explain
 
+        statements = {x: f"not: {x.value}" for x in Value}
+        cites = (cite,)
+
         def explain(values: Values, missing: list[str], contested: list[str]) -> tuple[Value, Node]:
             iv, node = inner_explain(values, missing, contested)
             v = v_not(iv)
-            return v, Node(f"not: {v}", v, (cite,), (node,))
+            return v, Node(statements[v], v, cites, (node,))
 
         return Compiled(lambda values: v_not(inner_value(values)), explain)
 
