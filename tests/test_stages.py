@@ -146,3 +146,44 @@ def test_the_run_is_the_stages_with_words() -> None:
     assert ev.outcome["computed"] == label and ev.outcome["value"] == value.value
     assert ev.vote == vote
     assert ev.to_dict() == evaluate(WORLD, inv).to_dict()
+
+
+def test_a_request_before_the_instrument_is_in_force_is_a_gap_not_a_refusal() -> None:
+    inv = _request(
+        date="1949-01-01",
+        provisions_cited=[NATO_ART_5],
+        grounds={"propositions": _reads(NATO_ART_5)},
+    )
+    ev = evaluate(WORLD, inv)
+    assert ev.outcome["computed"] == Outcome.NO_PROVISION_IN_FORCE
+    assert ev.outcome["nearest_in_force"] == [
+        {"provision": NATO_ART_5, "in_force_until": None, "in_force_from": "1949-08-24"}
+    ]
+    assert ev.outcome["value"] == "no"
+
+
+def test_provisions_naming_different_organs_are_a_reported_conflict() -> None:
+    refs = ["rio-treaty/art_6", "rio-treaty/art_13"]
+    inv = _request(
+        organization="tiar",
+        date="2019-09-11",
+        requester={"state": "US", "office": "head_of_state", "person": "the President"},
+        place=None,
+        grounds={"propositions": _reads(*refs)},
+    )
+    q = question(WORLD, inv)
+    arisen = q.arise(inv.reading(inv.default_reading).values)
+    organs = {p.decided_by for p, v in zip(q.provisions, arisen, strict=True) if v is YES}
+    assert len(organs) >= 2, organs
+    ev = evaluate(WORLD, inv)
+    conflict = ev.outcome["conflict"]
+    assert conflict["kind"] == "deciding_organ"
+    assert {c["organ"] for c in conflict["provisions"]} >= organs - {None}
+    assert conflict["chosen"] in {c["provision"] for c in conflict["provisions"]}
+    assert any(n.statement.startswith("conflict:") for n in ev.explanation.children)
+
+
+def test_one_organ_is_no_conflict() -> None:
+    kz = WORLD.cases["kz-2022"]
+    ev = evaluate(WORLD, casus.from_case(kz, kz.requests[0]))
+    assert "conflict" not in ev.outcome

@@ -95,6 +95,7 @@ class Resolved:
     in_force: tuple[tuple[str, Instrument, Provision, ProvisionVersion, str], ...]  # ref … cite
     not_in_force: tuple[NotInForce, ...]
     nodes: tuple[Node, ...]
+    gaps: tuple[tuple[str, NoVersionInForce], ...] = ()
 
 
 def resolve(world: World, refs: Sequence[str], on: dt.date) -> Resolved:
@@ -102,12 +103,14 @@ def resolve(world: World, refs: Sequence[str], on: dt.date) -> Resolved:
     found = []
     not_in_force: list[NotInForce] = []
     nodes: list[Node] = []
+    gaps: list[tuple[str, NoVersionInForce]] = []
     for ref in refs:
         inst, prov = resolve_ref(world, ref)
         version = in_force(prov.versions, on)
         if isinstance(version, NoVersionInForce):
             nearest = prov.versions[0]
             not_in_force.append(NotInForce(ref, version.reason))
+            gaps.append((ref, version))
             nodes.append(
                 Node(
                     f"{ref} is not in force on {on.isoformat()}: {version.reason}",
@@ -126,7 +129,7 @@ def resolve(world: World, refs: Sequence[str], on: dt.date) -> Resolved:
             )
         )
         found.append((ref, inst, prov, version, cite))
-    return Resolved(tuple(found), tuple(not_in_force), tuple(nodes))
+    return Resolved(tuple(found), tuple(not_in_force), tuple(nodes), tuple(gaps))
 
 
 # --- 2. entitle ------------------------------------------------------------------------------
@@ -399,6 +402,9 @@ class Question:
     organs: Mapping[str, Deciding | EvaluationError]
     suspended: Mapping[str, Suspended]
     assumptions: tuple[AssumptionUsed, ...]
+    # When no provision with a casus is in force on the date: the nearest dates each one was or
+    # will be in force (a gap in the law is its own outcome, not a refusal).
+    nearest_in_force: tuple[dict[str, str | None], ...] | None = None
     # Immutable parts of answers, shared between runs (a state bound with a value, and why).
     _bound: dict[tuple[str, Value, str], BoundState] = field(default_factory=dict)
 
@@ -452,6 +458,28 @@ class Question:
             ),
         )[0]
 
+    def conflict(self, arisen: Sequence[Value]) -> dict[str, Any] | None:
+        """Provisions that arise (and may be invoked) but name different deciding organs: a
+        conflict the data resolves by no labelled priority. Which one decides, and why, is said."""
+        arising = [
+            p
+            for p, v in zip(self.provisions, arisen, strict=True)
+            if p.decided_by is not None and v is YES and p.entitled is YES
+        ]
+        if len({p.decided_by for p in arising}) < 2:
+            return None
+        chosen = self.primary(arisen)
+        assert chosen is not None
+        return {
+            "kind": "deciding_organ",
+            "provisions": [{"provision": p.cite, "organ": p.decided_by} for p in arising],
+            "chosen": chosen.cite,
+            "rule": "the first provision cited"
+            if chosen.cited
+            else "no provision cited: the one the requester may invoke whose casus is most "
+            "clearly met, the strongest consequence first",
+        }
+
     def deciding(self, provision: Considered | None) -> Deciding | None:
         if provision is None or provision.decided_by is None:
             return None
@@ -460,6 +488,14 @@ class Question:
             raise organ
         return organ
 
+    def decide_outcome(
+        self, basis: Value, vote: VoteResult | None, consequence: str | None
+    ) -> tuple[Outcome, Value]:
+        """Stage 7 for this question: no provision in force, or `computed_outcome`."""
+        if self.nearest_in_force is not None:
+            return Outcome.NO_PROVISION_IN_FORCE, NO
+        return computed_outcome(self.entitled, basis, vote, consequence)
+
     def outcome(
         self, values: Values, positions: Mapping[str, str]
     ) -> tuple[Outcome, Value, VoteResult | None]:
@@ -467,9 +503,7 @@ class Question:
         arisen = self.arise(values)
         deciding = self.deciding(self.primary(arisen))
         vote = deciding.vote(positions) if deciding is not None else None
-        label, value = computed_outcome(
-            self.entitled, self.basis(arisen), vote, self.consequence(arisen)
-        )
+        label, value = self.decide_outcome(self.basis(arisen), vote, self.consequence(arisen))
         return label, value, vote
 
     # --- 8. obligations ----------------------------------------------------------------------
@@ -605,9 +639,7 @@ class Question:
             if found is None:
                 d = self.deciding(self.primary(values))
                 v = d.vote(inv.positions) if d is not None else None
-                label, val = computed_outcome(
-                    self.entitled, self.basis(values), v, self.consequence(values)
-                )
+                label, val = self.decide_outcome(self.basis(values), v, self.consequence(values))
                 found = decided[key] = (d, v, label, val)
             return found
 
@@ -622,6 +654,11 @@ class Question:
         deciding, vote, computed, value = decide_under(main_values)
         main_basis = self.basis(main_values)
         outcome = outcome_record(inv, computed, value, main_basis, reading_id, chosen.label)
+        if self.nearest_in_force is not None:
+            outcome["nearest_in_force"] = [dict(n) for n in self.nearest_in_force]
+        conflict = self.conflict(main_values)
+        if conflict is not None:
+            outcome["conflict"] = conflict
         outcome["by_reading"] = by_reading_outcome
         obligations, ob_nodes = self.obligations(main_values, vote, inv.affected_state)
 
@@ -636,6 +673,17 @@ class Question:
             )
         if deciding is not None:
             children.append(deciding.node(vote, inv.positions, inv.position_sources))
+        if conflict is not None:
+            organs = ", ".join(f"{c['organ']} ({c['provision']})" for c in conflict["provisions"])
+            children.append(
+                Node(
+                    f"conflict: provisions that arise name different organs: {organs}; the data "
+                    f"gives no priority between them, so {conflict['chosen']} decides here by "
+                    f"this rule: {conflict['rule']}",
+                    CONTESTED,
+                    tuple(c["provision"] for c in conflict["provisions"]),
+                )
+            )
         if ob_nodes:
             children.append(
                 Node(
@@ -747,6 +795,16 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
         for sp in org.suspensions
         if sp.towards == inv.affected_state and sp.covers(on)
     }
+    nearest = None
+    if not provisions and resolved.gaps:
+        nearest = tuple(
+            {
+                "provision": ref,
+                "in_force_until": gap.previous_to.isoformat() if gap.previous_to else None,
+                "in_force_from": gap.next_from.isoformat() if gap.next_from else None,
+            }
+            for ref, gap in resolved.gaps
+        )
     in_force_node = Node(
         f"what was in force on {on.isoformat()}",
         YES if provisions else NO,
@@ -771,6 +829,7 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
         organs=organs,
         suspended=suspended,
         assumptions=tuple(assumptions.values()),
+        nearest_in_force=nearest,
     )
 
 
@@ -813,10 +872,14 @@ _AGREES: dict[str, frozenset[str]] = {
     "approved_limited_format": frozenset({"approved"}),
     "refused": frozenset({"refused", "no_decision"}),
     "not_entitled": frozenset({"refused", "no_decision"}),
+    "no_provision_in_force": frozenset({"refused", "no_decision"}),
     "casus_not_established": frozenset({"refused", "no_decision"}),
     "consultation_due": frozenset({"consulted"}),
     "obligations_arise": frozenset({"approved", "invoked"}),
 }
+
+
+_NOT_PERMITTED = ("refused", "not_entitled", "casus_not_established", "no_provision_in_force")
 
 
 def _difference(inv: Invocation, computed: str, reading_label: str, recorded: str) -> str:
@@ -833,15 +896,13 @@ def _difference(inv: Invocation, computed: str, reading_label: str, recorded: st
             f"the organ decided otherwise ({recorded.replace('_', ' ')}). That is the organ's "
             "discretion, not a rule"
         )
-    elif computed in ("refused", "not_entitled", "casus_not_established") and recorded == "partial":
+    elif computed in _NOT_PERMITTED and recorded == "partial":
         head = (
             f"The rules give '{computed.replace('_', ' ')}' under {reading_label}; the organ "
             "nonetheless decided part of what was asked (partial): measures the rules did not "
             "require, taken at its discretion"
         )
-    elif (
-        computed in ("refused", "not_entitled", "casus_not_established") and recorded == "approved"
-    ):
+    elif computed in _NOT_PERMITTED and recorded == "approved":
         head = (
             f"The rules give '{computed.replace('_', ' ')}' under {reading_label}, yet the organ "
             f"recorded '{recorded}'. The organ acted on a reading of the facts or of the rules "

@@ -21,6 +21,7 @@ class Outcome(StrEnum):
     APPROVED_LIMITED_FORMAT = "approved_limited_format"
     REFUSED = "refused"
     NOT_ENTITLED = "not_entitled"
+    NO_PROVISION_IN_FORCE = "no_provision_in_force"
     CASUS_NOT_ESTABLISHED = "casus_not_established"
     CONSULTATION_DUE = "consultation_due"
     OBLIGATIONS_ARISE = "obligations_arise"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from math import factorial
 from typing import Any
 
-from casus.evaluation.engine import EvaluationError, computed_outcome
+from casus.evaluation.engine import EvaluationError
 from casus.evaluation.invocation import Invocation
 from casus.evaluation.question import Deciding, Question, question
 from casus.law.claims import proposition_value
@@ -180,7 +180,7 @@ def grid(
                     ent.value,
                     b.value,
                     r.outcome if r else None,
-                    computed_outcome(ent, b, r, consequence)[0].value,
+                    q.decide_outcome(b, r, consequence)[0].value,
                 )
                 for k, r in table.classes.items()
             }
