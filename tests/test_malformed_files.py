@@ -140,9 +140,31 @@ SCENARIOS: list[Scenario] = [
         patched("instrument.yaml", ("signed: 2000-01-01", "sigend: 2000-01-01")),
         [
             "typo.yaml:6:1: sigend: expected one of the keys kind, id, title, short_title, form, "
-            "organization, signed, signed_at, in_force, sources, assumptions, provisions, "
-            "found unknown key 'sigend' (did you mean 'signed'?)"
+            "organization, signed, signed_at, in_force, sources, assumptions, propositions, "
+            "provisions, found unknown key 'sigend' (did you mean 'signed'?)"
         ],
+    ),
+    bad(
+        "rule-reads-an-undeclared-proposition",
+        "misspelt.yaml",
+        patched("instrument.yaml", ("when: armed_attack_on_party", "when: armed_atack_on_party")),
+        [
+            "misspelt.yaml:20:11: provisions[0].versions[0].casus.when: expected a proposition "
+            "declared by this instrument (tst-pact), found 'armed_atack_on_party'; nearest "
+            "declared: armed_attack_on_party"
+        ],
+        before=("sources.yaml", "organization.yaml"),
+    ),
+    bad(
+        "rule-reads-an-undeclared-proposition-deep-in-an-expression",
+        "deep.yaml",
+        patched("instrument.yaml", ("{not: peace_with_party}", "{not: peace_with_partie}")),
+        [
+            "deep.yaml:31:48: provisions[0].versions[1].casus.when.any[1].not: expected a "
+            "proposition declared by this instrument (tst-pact), found 'peace_with_partie'; "
+            "nearest declared: peace_with_party"
+        ],
+        before=("sources.yaml", "organization.yaml"),
     ),
     bad(
         "unknown-key-deep-in-provision-version",
@@ -440,6 +462,17 @@ SCENARIOS: list[Scenario] = [
         [
             "request.yaml:14:3: positions.RU: expected a state that is or was a member of tst-org, "
             "found 'RU'"
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "request-stipulates-an-undeclared-proposition",
+        "request.yaml",
+        patched("request.yaml", ('armed_attack_on_party: "yes"', 'armed_attack_on_prty: "yes"')),
+        [
+            "request.yaml:12:5: grounds.propositions.armed_attack_on_prty: expected a proposition "
+            "declared by the instruments of tst-org, found 'armed_attack_on_prty'; nearest "
+            "declared: armed_attack_on_party"
         ],
         before=WORLD,
     ),

@@ -203,3 +203,13 @@ def test_cli_whatif_json_and_errors() -> None:
     lines = csv.stdout.strip().splitlines()
     assert lines[0].startswith("proposition.internal_conflict,position.AM,combinations")
     assert len(lines) == 1 + 8
+
+
+def test_a_misspelt_proposition_is_refused_with_the_nearest_names() -> None:
+    from casus.evaluation.engine import EvaluationError
+
+    with pytest.raises(EvaluationError, match="nearest: internal_conflict"):
+        apply(WORLD, BASE, [parse_change("proposition.internal_conflct=yes")], BASE.date)
+    # A proposition only a claim of the case speaks to is a proposition of this request.
+    claimed = next(iter(KZ.claims)).proposition
+    apply(WORLD, BASE, [parse_change(f"proposition.{claimed}=yes")], BASE.date)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from casus.model.common import Dated, Eid, Frozen, Id, citation
+from casus.model.common import Dated, Eid, Frozen, Id, Proposition, citation
 from casus.model.rules import Assumption, Casus
 
 TextStatus = Literal["VERIFIED", "PARTLY", "RECALLED", "NOT FOUND", "PARAPHRASE"]
@@ -55,6 +55,12 @@ class Instrument(Frozen):
     in_force: dt.date | None = Field(default=None, description="Entry into force, if known.")
     sources: list[Id] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list)
+    propositions: dict[Proposition, str] = Field(
+        default_factory=dict,
+        description="The propositions this instrument's rules read, each with a one-line meaning. "
+        "Every proposition a rule reads must be declared here; claims and requests under the "
+        "instrument's organization are checked against these names.",
+    )
     provisions: list[Provision] = Field(min_length=1)
 
     def provision(self, eid: str) -> Provision | None:

@@ -24,3 +24,11 @@ class World:
 
     def instruments_of(self, organization: str) -> list[Instrument]:
         return [i for i in self.instruments.values() if i.organization == organization]
+
+    def vocabulary(self, organization: str) -> dict[str, str]:
+        """The propositions the organization's instruments declare, with their meanings."""
+        out: dict[str, str] = {}
+        for inst in self.instruments_of(organization):
+            for name, meaning in inst.propositions.items():
+                out.setdefault(name, meaning)
+        return out

@@ -8,6 +8,7 @@ the engine only ever sees data it can trust.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from casus.model.instrument import Instrument
 from casus.model.organization import Organization
 from casus.model.places import PlacesFile
 from casus.model.request import RequestFile
-from casus.model.rules import PlaceIn
+from casus.model.rules import Condition, PlaceIn
 from casus.model.sources import SourceFile
 from casus.model.world import World
 from casus.schema.errors import DataError, FileError
@@ -356,6 +357,38 @@ def _walk_areas(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _walk_areas(item, (*loc, i))
 
 
+def _walk_propositions(value: Any, loc: Loc, in_expr: bool = False) -> Iterator[tuple[Loc, str]]:
+    """Every proposition a rule reads (in `when` expressions), with its location."""
+    if isinstance(value, str):
+        if in_expr:
+            yield loc, value
+    elif isinstance(value, Condition):
+        children = value.children()
+        for name, field in type(value).model_fields.items():
+            item = getattr(value, name)
+            key = field.alias or name
+            if isinstance(item, list):
+                for i, x in enumerate(item):
+                    if any(x is c for c in children):
+                        yield from _walk_propositions(x, (*loc, key, i), True)
+            elif any(item is c for c in children):
+                yield from _walk_propositions(item, (*loc, key), True)
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from _walk_propositions(
+                getattr(value, name), (*loc, field.alias or name), name == "when"
+            )
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_propositions(item, (*loc, i))
+
+
+def _undeclared(name: str, vocabulary: Iterable[str], whose: str) -> str:
+    near = difflib.get_close_matches(name, list(vocabulary), n=3, cutoff=0.6)
+    hint = f"; nearest declared: {', '.join(near)}" if near else ""
+    return f"expected a proposition declared by {whose}, found '{name}'{hint}"
+
+
 def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
     errors: list[FileError] = []
     for f in files:
@@ -377,6 +410,27 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
             for loc, area in _walk_areas(m, ()):
                 if area not in world.areas:
                     problems.append((loc, f"expected the id of a known area, found '{area}'"))
+            for loc, name in _walk_propositions(m.provisions, ("provisions",)):
+                if name not in m.propositions:
+                    problems.append(
+                        (loc, _undeclared(name, m.propositions, f"this instrument ({m.id})"))
+                    )
+        if isinstance(m, RequestFile) and m.organization in world.organizations:
+            vocabulary = world.vocabulary(m.organization)
+            whose = f"the instruments of {m.organization}"
+            for name in m.grounds.propositions:
+                if name not in vocabulary:
+                    problems.append(
+                        (("grounds", "propositions", name), _undeclared(name, vocabulary, whose))
+                    )
+            for c, claim in enumerate(m.grounds.claims):
+                if claim.proposition not in vocabulary:
+                    problems.append(
+                        (
+                            ("grounds", "claims", c, "proposition"),
+                            _undeclared(claim.proposition, vocabulary, whose),
+                        )
+                    )
         if isinstance(m, (Case, RequestFile)):
             reqs: list[tuple[Loc, Request | RequestFile]] = (
                 [(("requests", q), r) for q, r in enumerate(m.requests)]

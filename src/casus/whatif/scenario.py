@@ -15,6 +15,7 @@ Changes never alter the data: they build a new world and a new invocation.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -90,6 +91,22 @@ def _with_membership(org: Organization, state: str, status: str, on: dt.date) ->
     return org.model_copy(update={"members": members})
 
 
+def _check_proposition(world: World, inv: Invocation, name: str) -> None:
+    """A stipulated proposition must be one the organization's instruments declare, or one the
+    request's claims speak to; else it would silently read as undetermined."""
+    known = set(world.vocabulary(inv.organization))
+    known.update(c.proposition for c in inv.claims.values())
+    for r in inv.readings:
+        known.update(r.values)
+    if name not in known:
+        near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+        hint = f"; nearest: {', '.join(near)}" if near else ""
+        raise EvaluationError(
+            f"proposition.{name}: expected a proposition declared by the instruments of "
+            f"{inv.organization} or named by a claim of the request, found '{name}'{hint}"
+        )
+
+
 def apply(
     world: World, inv: Invocation, changes: Iterable[Change], on: dt.date
 ) -> tuple[World, Invocation]:
@@ -105,6 +122,7 @@ def apply(
             positions[rest] = ch.value
         elif head == "proposition":
             name, _, reading = rest.partition("@")
+            _check_proposition(world, inv, name)
             stipulated.setdefault(reading or None, {})[name] = ch.value
         elif head == "claim":
             cid, _, attr = rest.rpartition(".")
