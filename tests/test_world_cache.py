@@ -55,3 +55,18 @@ def test_a_corrupt_cache_entry_is_rebuilt_not_trusted(cache_dir: Path) -> None:
     (cache_dir / f"world-{key}.pickle").write_bytes(b"not a pickle")
     assert cache.read(key) is None
     assert load_world() == load_world(cache=False)
+
+
+def test_a_changed_model_module_misses_the_cache() -> None:
+    import casus.model.rules as rules
+
+    files = builtin_files()
+    before = cache.key(files)
+    source = Path(rules.__file__)
+    st = source.stat()
+    try:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        assert cache.key(files) != before
+    finally:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert cache.key(files) == before

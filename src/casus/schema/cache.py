@@ -1,8 +1,10 @@
 """A cache of validated worlds, so that a command does not re-read and re-validate every data
 file on every run.
 
-The key is a digest of casus's version, the versions of Python and pydantic, and each data
-file's path, size and modification time: any change to any of them misses the cache. The cache
+The key is a digest of casus's version, the versions of Python and pydantic, the size and
+modification time of each source file of the models and the loader (the code that defines
+what is pickled and how it was validated), and each data file's path, size and modification
+time: any change to any of them misses the cache. The cache
 lives in the user's cache directory (`CASUS_CACHE_DIR` overrides it; `CASUS_CACHE=0` turns it
 off). It holds only what casus itself validated from the files; an unreadable or stale entry is
 ignored and rebuilt, never trusted.
@@ -41,7 +43,9 @@ def key(paths: Sequence[Path]) -> str | None:
 
     digest = hashlib.sha256()
     digest.update(f"{casus.__version__}|{sys.version}|{pydantic.VERSION}".encode())
-    for p in paths:
+    package = Path(casus.__file__).parent
+    code = sorted([*(package / "model").glob("*.py"), *(package / "schema").glob("*.py")])
+    for p in [*code, *paths]:
         try:
             st = p.stat()
         except OSError:
