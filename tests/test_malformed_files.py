@@ -347,10 +347,10 @@ SCENARIOS: list[Scenario] = [
         [
             "exprs.yaml:20:11: provisions[0].versions[0].casus.when: expected an expression: a "
             "proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
-            "before, place_in, territory_of; found a mapping with keys alll",
+            "before, place_in, territory_of, provision; found a mapping with keys alll",
             "exprs.yaml:31:11: provisions[0].versions[1].casus.when: expected an expression: a "
             "proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
-            "before, place_in, territory_of; found the number 42",
+            "before, place_in, territory_of, provision; found the number 42",
         ],
     ),
     # --- identity and references within a file ------------------------------------------------
@@ -498,7 +498,7 @@ SCENARIOS: list[Scenario] = [
             "(day value is outside expected range)",
             "three_errors.yaml:17:9: provisions[0].versions[0].amended_bye: expected one of the "
             "keys valid_from, valid_to, text, text_language, text_status, translation, sources, "
-            "amended_by, assumptions, casus, found unknown key 'amended_bye' "
+            "amended_by, assumptions, defines, casus, found unknown key 'amended_bye' "
             "(did you mean 'amended_by'?)",
         ),
     ),

@@ -33,7 +33,8 @@ def _variables(inv: Invocation) -> list[str]:
     props: list[str] = []
     for p in q.provisions:
         for e in (p.casus.casus.when, *(x.when for x in p.casus.casus.exceptions)):
-            props.extend(x for x in propositions_of(e) if x not in props)
+            uses = WORLD.definitions_on(inv.date)
+            props.extend(x for x in propositions_of(e, uses) if x not in props)
     voters = [s for s in q.voters if s != inv.requester.state][:1]
     return [
         f"membership.{inv.requester.state}",

@@ -54,7 +54,16 @@ def test_every_condition_builds_from_python_and_round_trips_through_yaml_form() 
 
 def test_the_registry_is_the_one_list_of_conditions() -> None:
     keys = {c.key for c in CONDITIONS}
-    assert keys == {"all", "any", "not", "on_or_after", "before", "place_in", "territory_of"}
+    assert keys == {
+        "all",
+        "any",
+        "not",
+        "on_or_after",
+        "before",
+        "place_in",
+        "territory_of",
+        "provision",
+    }
     # The loader's error translation knows every registered kind, and nothing else.
     assert set(translate._TAG_MODELS) == {f"expr:{k}" for k in keys}
 
@@ -130,3 +139,13 @@ def test_a_rule_without_a_place_reports_the_place_missing() -> None:
     v, node = compile_expr(PlaceIn(place_in=["europe"]), sit, "c").explain({}, missing := [], [])
     assert v is Value.UNDETERMINED and missing == ["place"]
     assert "missing: the place" in node.statement
+
+
+def test_a_provision_used_in_its_own_definition_is_undetermined_not_a_loop() -> None:
+    from casus.model.rules import UsesProvision
+
+    loop = UsesProvision(provision="i/art_6")
+    sit = Situation(DAY, PLACE, "KZ", frozenset(), lambda ref: ("i/art_6@2000-01-01", loop))
+    value, node = compile_expr(loop, sit, "i/art_5@2000-01-01").explain({}, [], [])
+    assert value is Value.UNDETERMINED
+    assert "within its own definition" in node.walk()[-1].statement

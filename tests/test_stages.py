@@ -187,3 +187,25 @@ def test_one_organ_is_no_conflict() -> None:
     kz = WORLD.cases["kz-2022"]
     ev = evaluate(WORLD, casus.from_case(kz, kz.requests[0]))
     assert "conflict" not in ev.outcome
+
+
+@pytest.mark.parametrize(
+    ("date", "art_6"),
+    [("1950-06-01", "1949-08-24"), ("1955-06-01", "1952-02-15"), ("2001-09-12", "1962-07-03")],
+)
+def test_art_5_has_one_version_and_reads_the_scope_of_art_6_in_force(date: str, art_6: str) -> None:
+    inv = _request(
+        date=date,
+        requester={"state": "US", "office": "head_of_state", "person": "the President"},
+        place="new-york-city",
+        provisions_cited=[NATO_ART_5],
+        grounds={"propositions": {"armed_attack_on_party": "yes"}},
+    )
+    ev = evaluate(WORLD, inv)
+    assert [t.provision for t in ev.triggered] == ["north-atlantic-treaty/art_5@1949-08-24"]
+    applied = [n for n in ev.explanation.walk() if n.statement.startswith("as ")]
+    assert applied and applied[0].cites == (
+        "north-atlantic-treaty/art_5@1949-08-24",
+        f"north-atlantic-treaty/art_6@{art_6}",
+    )
+    assert ev.triggered[0].value is YES

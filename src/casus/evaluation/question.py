@@ -739,7 +739,9 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
         place = world.places.get(inv.place)
         if place is None:
             raise EvaluationError(f"unknown place '{inv.place}'")
-    situation = Situation(on, place, inv.affected_state, frozenset(voters))
+    situation = Situation(
+        on, place, inv.affected_state, frozenset(voters), lambda ref: world.defined(ref, on)
+    )
     membership = membership_on(org, inv.requester.state, on)
     member_node = membership_node(membership, org)
 

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from casus.model.common import Dated, Eid, Frozen, Id, Proposition, citation
-from casus.model.rules import Assumption, Casus
+from casus.model.rules import Assumption, Casus, Expr
 
 TextStatus = Literal["VERIFIED", "PARTLY", "RECALLED", "NOT FOUND", "PARAPHRASE"]
 
@@ -27,6 +27,12 @@ class ProvisionVersion(Dated):
     sources: list[Id] = Field(min_length=1)
     amended_by: str | None = Field(default=None, description="What instrument made this version.")
     assumptions: list[Assumption] = Field(default_factory=list)
+    defines: Expr | None = Field(
+        default=None,
+        description="A term or scope this version defines for other provisions, as an expression "
+        "(e.g. NATO Art. 6: where an armed attack counts for the purpose of Art. 5). A rule uses "
+        "it with {provision: INSTRUMENT/EID}: the version in force on the date applies.",
+    )
     casus: Casus | None = None
 
     def cite(self, instrument: str, eid: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, Union
 
 from pydantic import Discriminator, Field, Tag
@@ -57,6 +57,10 @@ class Situation:
     place: Place | None
     affected_state: str
     parties: frozenset[str]
+    # What another provision defines on the date (its citation and expression), for
+    # `{provision: …}`; None when the rule is evaluated without a world.
+    provisions: Callable[[str], tuple[str, Expr] | None] | None = None
+    using: tuple[str, ...] = ()  # the provisions being applied, innermost last (no cycles)
 
 
 ValueFn = Callable[[Values], Value]
@@ -257,6 +261,52 @@ class TerritoryOf(Condition):
         )
 
 
+class UsesProvision(Condition):
+    """What another provision defines, as its version in force on the date has it: NATO Art. 5
+    reads the territorial scope of Art. 6. The explanation cites the version applied."""
+
+    key: ClassVar[str] = "provision"
+    provision: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]*/[A-Za-z0-9_]+$",
+        description="instrument/eid of a provision whose versions `define` an expression.",
+    )
+
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        ref = self.provision
+        if ref in situation.using:
+            return _constant(
+                UNDETERMINED,
+                Node(
+                    f"{ref} is used within its own definition: undetermined", UNDETERMINED, (cite,)
+                ),
+            )
+        found = situation.provisions(ref) if situation.provisions is not None else None
+        if found is None:
+            return _constant(
+                UNDETERMINED,
+                Node(
+                    f"{ref} defines nothing in force on {situation.on.isoformat()}: undetermined",
+                    UNDETERMINED,
+                    (cite,),
+                ),
+                ref,
+            )
+        used_cite, expr = found
+        inner_situation = replace(situation, using=(*situation.using, ref))
+        # The conditions inside are the using provision's reading of the definition: they cite
+        # it, and the node that applies the definition cites both.
+        inner = compile_expr(expr, inner_situation, cite)
+        inner_explain = inner.explain
+        statements = {x: f"as {used_cite} defines it: {x.value}" for x in Value}
+        cites = (cite, used_cite)
+
+        def explain(values: Values, missing: list[str], contested: list[str]) -> tuple[Value, Node]:
+            v, node = inner_explain(values, missing, contested)
+            return v, Node(statements[v], v, cites, (node,))
+
+        return Compiled(inner.value, explain, inner.static)
+
+
 # The registry: every kind of condition, in the order errors list them.
 CONDITIONS: tuple[type[Condition], ...] = (
     AllOf,
@@ -266,6 +316,7 @@ CONDITIONS: tuple[type[Condition], ...] = (
     Before,
     PlaceIn,
     TerritoryOf,
+    UsesProvision,
 )
 EXPR_FORMS = tuple(c.key for c in CONDITIONS)
 _BY_CLASS: dict[type[Condition], str] = {c: f"expr:{c.key}" for c in CONDITIONS}
@@ -307,22 +358,33 @@ for _cls in CONDITIONS:
     _cls.model_rebuild()
 
 
-def walk(expr: Expr) -> Iterator[Expr]:
-    """Every expression in `expr`, itself first, depth first: the one generic walker."""
+Uses = Callable[[str], "Expr | None"]
+
+
+def walk(expr: Expr, uses: Uses | None = None) -> Iterator[Expr]:
+    """Every expression in `expr`, itself first, depth first: the one generic walker. With
+    `uses`, a `{provision: …}` is followed into what that provision defines."""
     yield expr
-    if not isinstance(expr, str):
-        for child in expr.children():
-            yield from walk(child)
+    if isinstance(expr, str):
+        return
+    for child in expr.children():
+        yield from walk(child, uses)
+    if uses is not None and isinstance(expr, UsesProvision):
+        used = uses(expr.provision)
+        if used is not None:
+            yield from walk(used, None)  # one level: a definition does not chain here
 
 
-def propositions_of(expr: Expr) -> list[str]:
+def propositions_of(expr: Expr, uses: Uses | None = None) -> list[str]:
     """Every proposition an expression reads, in order of first appearance."""
-    return list(dict.fromkeys(e for e in walk(expr) if isinstance(e, str)))
+    return list(dict.fromkeys(e for e in walk(expr, uses) if isinstance(e, str)))
 
 
-def places_of(expr: Expr) -> list[str]:
+def places_of(expr: Expr, uses: Uses | None = None) -> list[str]:
     """Every area or territory an expression names, in order of first appearance."""
-    return list(dict.fromkeys(p for e in walk(expr) if not isinstance(e, str) for p in e.places()))
+    return list(
+        dict.fromkeys(p for e in walk(expr, uses) if not isinstance(e, str) for p in e.places())
+    )
 
 
 def _proposition(name: str, cite: str) -> Compiled:

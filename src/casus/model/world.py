@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from casus.model.case import Case
 from casus.model.instrument import Instrument
 from casus.model.organization import Organization
 from casus.model.places import Area, Place
+from casus.model.rules import Expr
 from casus.model.sources import Source
 
 
@@ -21,6 +24,29 @@ class World:
     cases: dict[str, Case] = field(default_factory=dict)
     areas: dict[str, Area] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
+
+    def defined(self, ref: str, on: dt.date) -> tuple[str, Expr] | None:
+        """What the provision `ref` (instrument/eid) defines on the date: the citation of the
+        version in force and its `defines` expression, or None if none is in force or it
+        defines nothing."""
+        inst_id, _, eid = ref.partition("/")
+        inst = self.instruments.get(inst_id)
+        prov = inst.provision(eid) if inst is not None else None
+        if prov is None:
+            return None
+        for v in prov.versions:
+            if v.covers(on):
+                return (v.cite(inst_id, eid), v.defines) if v.defines is not None else None
+        return None
+
+    def definitions_on(self, on: dt.date) -> Callable[[str], Expr | None]:
+        """What each provision defines on the date, for the rule language's walkers."""
+
+        def uses(ref: str) -> Expr | None:
+            found = self.defined(ref, on)
+            return None if found is None else found[1]
+
+        return uses
 
     def instruments_of(self, organization: str) -> list[Instrument]:
         return [i for i in self.instruments.values() if i.organization == organization]

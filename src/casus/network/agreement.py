@@ -16,7 +16,7 @@ from typing import Any
 
 from casus.law.dates import NoVersionInForce, in_force
 from casus.model.organization import Organization
-from casus.model.rules import Casus, places_of
+from casus.model.rules import Casus, UsesProvision, places_of, walk
 from casus.model.world import World
 from casus.network.atop import AtopData, AtopMembership
 
@@ -116,6 +116,23 @@ def _show(periods: list[tuple[dt.date, dt.date | None]]) -> str:
 def _conditions(m: AtopMembership) -> tuple[str, ...]:
     c = m.commitment("defence")
     return () if c is None else c.conditions
+
+
+def _scopes(world: World, cite: str, c: Casus) -> list[tuple[str, list[str]]]:
+    """The places a casus names; where it uses a scope another provision defines (NATO Art. 5
+    and Art. 6), once per version of that provision, labelled with both citations."""
+    used = [e.provision for e in walk(c.when) if isinstance(e, UsesProvision)]
+    if not used:
+        return [(cite, places_of(c.when))]
+    out = []
+    for ref in used:
+        inst_id, _, eid = ref.partition("/")
+        prov = world.instruments[inst_id].provision(eid) if inst_id in world.instruments else None
+        for v in prov.versions if prov is not None else []:
+            if v.defines is not None:
+                places = list(dict.fromkeys([*places_of(c.when), *places_of(v.defines)]))
+                out.append((f"{cite} with {v.cite(inst_id, eid)}", places))
+    return out
 
 
 def _defence_provisions(world: World, org_id: str) -> list[tuple[str, Casus, dt.date]]:
@@ -276,9 +293,9 @@ def compare_organization(
     casus_location = []
     casus_other = []
     for c_cite, c, on in defence:
-        places = places_of(c.when)
-        if places:
-            casus_location.append(f"{c_cite}: {', '.join(places)}")
+        for label, places in _scopes(world, c_cite, c):
+            if places:
+                casus_location.append(f"{label}: {', '.join(places)}")
         other = []
         if c.decided_by:
             other.append(f"a decision of the {_organ_text(org, c.decided_by, on)}")

@@ -24,7 +24,7 @@ from casus.model.instrument import Instrument
 from casus.model.organization import Organization
 from casus.model.places import PlacesFile
 from casus.model.request import RequestFile
-from casus.model.rules import Condition, PlaceIn
+from casus.model.rules import Condition, PlaceIn, UsesProvision
 from casus.model.sources import SourceFile
 from casus.model.world import World
 from casus.schema.errors import DataError, FileError
@@ -376,11 +376,23 @@ def _walk_propositions(value: Any, loc: Loc, in_expr: bool = False) -> Iterator[
     elif isinstance(value, BaseModel):
         for name, field in type(value).model_fields.items():
             yield from _walk_propositions(
-                getattr(value, name), (*loc, field.alias or name), name == "when"
+                getattr(value, name), (*loc, field.alias or name), name in ("when", "defines")
             )
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _walk_propositions(item, (*loc, i))
+
+
+def _walk_used(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every provision a rule uses (`{provision: …}`), with its location."""
+    if isinstance(value, UsesProvision):
+        yield (*loc, "provision"), value.provision
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from _walk_used(getattr(value, name), (*loc, field.alias or name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_used(item, (*loc, i))
 
 
 def _undeclared(name: str, vocabulary: Iterable[str], whose: str) -> str:
@@ -410,6 +422,11 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
             for loc, area in _walk_areas(m, ()):
                 if area not in world.areas:
                     problems.append((loc, f"expected the id of a known area, found '{area}'"))
+            for loc, ref in _walk_used(m, ()):
+                if not _provision_exists(world, ref):
+                    problems.append(
+                        (loc, f"expected instrument/eid of a known provision, found '{ref}'")
+                    )
             for loc, name in _walk_propositions(m.provisions, ("provisions",)):
                 if name not in m.propositions:
                     problems.append(

@@ -114,10 +114,11 @@ def minimal_changes(
     voters = q.voters
     values = dict(inv.reading(reading_id).values)
     props: list[str] = []
+    uses = world.definitions_on(on)
     for p in q.provisions:
         casus = p.casus.casus
         for expr in [casus.when, *(e.when for e in casus.exceptions)]:
-            props.extend(x for x in propositions_of(expr) if x not in props)
+            props.extend(x for x in propositions_of(expr, uses) if x not in props)
 
     def basis(changes: Sequence[Change]) -> Value:
         vals: dict[str, Any] = dict(values)
