@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 ## Benchmarks: prints one JSON document of figures, each with its baseline from the same run.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	@$(BIN)/python benchmarks/run.py
 
 ## The documentation, built strictly (broken links fail) into site/.
 docs: $(STAMP)

@@ -113,8 +113,9 @@ def bench_whatif(repeat: int = 3, sample: int = 200) -> dict[str, Any]:
             "baseline_per_combination_microseconds": round(per_eval * 1e6, 1),
             "speedup_per_combination": round(per_eval / per_combo, 1),
             "target_speedup": 20,
-            "openfisca": "not measured: openfisca-core is not a dependency of casus; the "
-            "comparison here is with one evaluate() per combination",
+            "openfisca": "not measured: openfisca-core installs from the registry but is not a "
+            "dependency of casus and no OpenFisca baseline is written yet; the comparison here is "
+            "with one evaluate() per combination",
         },
         "grid_32_members": {
             "members": len(voters),
