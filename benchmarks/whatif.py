@@ -2,7 +2,9 @@
 
 - grid_csto: the full CSTO grid of the Kazakhstan request — every position of the six members
   (4^6) crossed with five binary propositions (2^5): 131,072 combinations — against calling
-  `evaluate` once per combination (timed on a sample and taken per combination).
+  `evaluate` once per combination (timed on a sample and taken per combination), and against
+  OpenFisca's vectorized cost per person at 1M persons (benchmarks/openfisca_baseline.py, in a
+  virtual environment of its own, .venv-openfisca, made on first use).
 - grid_32_members: a 32-member consensus organ (the CSTO's six members and 26 synthetic ones)
   crossed with five binary propositions: 4^32 * 2^5 combinations, analysed by the voting rule
   (positions counted, not enumerated).
@@ -11,10 +13,14 @@
 
 from __future__ import annotations
 
+import json
 import random
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import casus
@@ -64,6 +70,40 @@ def _big_world(world: World) -> World:
     return replace(world, organizations={**world.organizations, "csto": big})
 
 
+ROOT = Path(__file__).resolve().parents[1]
+OPENFISCA_VENV = ROOT / ".venv-openfisca"
+
+
+def openfisca_baseline() -> dict[str, Any]:
+    """OpenFisca's cost per person at 1M persons, in a virtual environment of its own."""
+    python = OPENFISCA_VENV / "bin" / "python"
+    try:
+        if not python.exists():
+            subprocess.run(
+                [sys.executable, "-m", "venv", str(OPENFISCA_VENV)],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+            subprocess.run(
+                [str(python), "-m", "pip", "install", "--quiet", "openfisca-core"],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+        out = subprocess.run(
+            [str(python), str(ROOT / "benchmarks" / "openfisca_baseline.py")],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    except (OSError, subprocess.SubprocessError) as e:
+        return {"not_measured": f"openfisca-core could not be installed or run: {e}"}
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
 def bench_whatif(repeat: int = 3, sample: int = 200) -> dict[str, Any]:
     world = casus.load_world()
     case = world.cases["kz-2022"]
@@ -89,6 +129,10 @@ def bench_whatif(repeat: int = 3, sample: int = 200) -> dict[str, Any]:
 
     per_eval = _median(one_by_one, repeat) / sample
     per_combo = grid_seconds / combos
+    openfisca = openfisca_baseline()
+
+    def ratio(of: dict[str, Any], key: str) -> float | None:
+        return round(per_combo * 1e9 / of[key], 1) if key in of else None
 
     big = _big_world(world)
     voters = [
@@ -113,9 +157,9 @@ def bench_whatif(repeat: int = 3, sample: int = 200) -> dict[str, Any]:
             "baseline_per_combination_microseconds": round(per_eval * 1e6, 1),
             "speedup_per_combination": round(per_eval / per_combo, 1),
             "target_speedup": 20,
-            "openfisca": "not measured: openfisca-core installs from the registry but is not a "
-            "dependency of casus and no OpenFisca baseline is written yet; the comparison here is "
-            "with one evaluate() per combination",
+            "openfisca": openfisca,
+            "ratio_to_openfisca_calculate": ratio(openfisca, "calculate_nanoseconds_per_person"),
+            "ratio_to_openfisca_with_setup": ratio(openfisca, "with_setup_nanoseconds_per_person"),
         },
         "grid_32_members": {
             "members": len(voters),
@@ -143,8 +187,5 @@ def bench_whatif(repeat: int = 3, sample: int = 200) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    import json
-    import sys
-
     json.dump(bench_whatif(), sys.stdout, indent=2)
     sys.stdout.write("\n")
