@@ -37,4 +37,4 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --quiet
 
 clean:
-	rm -rf $(VENV) casus-output site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-openfisca casus-output site .pytest_cache .mypy_cache .ruff_cache
