@@ -141,6 +141,25 @@ def print_evaluation(
     c.print(ot)
     if o.get("difference"):
         c.print(f"[yellow]{escape(o['difference'])}[/]")
+    if o.get("conflict"):
+        k = o["conflict"]
+        organs = ", ".join(f"{x['organ']} ({x['provision']})" for x in k["provisions"])
+        c.print(
+            f"[yellow]conflict: provisions that arise name different organs: {escape(organs)}; "
+            f"{escape(k['chosen'])} decided here ({escape(k['rule'])})[/]"
+        )
+    for n in o.get("nearest_in_force", []):
+        when = ", ".join(
+            x
+            for x in (
+                f"in force until {n['in_force_until']}" if n["in_force_until"] else "",
+                f"in force from {n['in_force_from']}" if n["in_force_from"] else "",
+            )
+            if x
+        )
+        c.print(
+            f"[yellow]no provision in force: {escape(n['provision'])} ({when or 'no version'})[/]"
+        )
     for r in o.get("reasons", []):
         quote = f"\u201c{escape(r['quote'])}\u201d " if r.get("quote") else ""
         c.print(
