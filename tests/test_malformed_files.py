@@ -466,6 +466,17 @@ SCENARIOS: list[Scenario] = [
         before=WORLD,
     ),
     bad(
+        "case-claim-on-an-undeclared-proposition",
+        "case.yaml",
+        patched("case.yaml", ("proposition: armed_attack_on_party", "proposition: armed_attack")),
+        [
+            "case.yaml:19:5: claims[0].proposition: expected a proposition declared by the "
+            "instruments of tst-org or the case's propositions, found 'armed_attack'; nearest "
+            "declared: armed_attack_on_party"
+        ],
+        before=WORLD,
+    ),
+    bad(
         "request-stipulates-an-undeclared-proposition",
         "request.yaml",
         patched("request.yaml", ('armed_attack_on_party: "yes"', 'armed_attack_on_prty: "yes"')),

@@ -282,3 +282,8 @@ class Case(Frozen):
     mandate: Mandate | None = None
     phases: list[Phase] = Field(default_factory=list)
     assumptions: list[Assumption] = Field(default_factory=list)
+    propositions: dict[Proposition, str] = Field(
+        default_factory=dict,
+        description="The propositions this case's claims speak to that no rule reads, each with "
+        "a one-line meaning; those the rules read are declared by the instruments.",
+    )

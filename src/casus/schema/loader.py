@@ -432,6 +432,17 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
                     problems.append(
                         (loc, _undeclared(name, m.propositions, f"this instrument ({m.id})"))
                     )
+        if isinstance(m, Case) and m.organization in world.organizations:
+            vocabulary = {**world.vocabulary(m.organization), **m.propositions}
+            whose = f"the instruments of {m.organization} or the case's propositions"
+            for c, claim in enumerate(m.claims):
+                if claim.proposition not in vocabulary:
+                    problems.append(
+                        (
+                            ("claims", c, "proposition"),
+                            _undeclared(claim.proposition, vocabulary, whose),
+                        )
+                    )
         if isinstance(m, RequestFile) and m.organization in world.organizations:
             vocabulary = world.vocabulary(m.organization)
             whose = f"the instruments of {m.organization}"
