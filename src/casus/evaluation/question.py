@@ -407,6 +407,9 @@ class Question:
     nearest_in_force: tuple[dict[str, str | None], ...] | None = None
     # Immutable parts of answers, shared between runs (a state bound with a value, and why).
     _bound: dict[tuple[str, Value, str], BoundState] = field(default_factory=dict)
+    _obligations: dict[tuple[Any, ...], tuple[tuple[ObligationResult, ...], tuple[Node, ...]]] = (
+        field(default_factory=dict)
+    )
 
     def _state(self, state: str, value: Value, why: str) -> BoundState:
         key = (state, value, why)
@@ -514,10 +517,28 @@ class Question:
         vote: VoteResult | None,
         affected_state: str,
     ) -> tuple[tuple[ObligationResult, ...], tuple[Node, ...]]:
-        """Who is bound to what by each provision, given the casus and the vote."""
+        """Who is bound to what by each provision, given the casus and the vote. It depends on
+        the casus values and on the vote's value, outcome and binding members alone, so each
+        answer is kept for the next run that reaches the same ones (a grid, a search, a replay)."""
+        approved = vote is not None and vote.outcome == "approved"
+        key = (
+            tuple(arisen),
+            vote.value if vote is not None else None,
+            approved,
+            vote.binds if vote is not None else (),
+        )
+        found = self._obligations.get(key)
+        if found is None:
+            if len(self._obligations) >= 1024:
+                self._obligations.clear()
+            found = self._obligations[key] = self._bind(arisen, vote, approved)
+        return found
+
+    def _bind(
+        self, arisen: Sequence[Value], vote: VoteResult | None, approved: bool
+    ) -> tuple[tuple[ObligationResult, ...], tuple[Node, ...]]:
         out: list[ObligationResult] = []
         nodes: list[Node] = []
-        approved = vote is not None and vote.outcome == "approved"
         binds = frozenset(vote.binds) if vote is not None else frozenset()
         for p, value in zip(self.provisions, arisen, strict=True):
             arises = v_and((p.entitled, value))
