@@ -407,9 +407,23 @@ class Question:
     nearest_in_force: tuple[dict[str, str | None], ...] | None = None
     # Immutable parts of answers, shared between runs (a state bound with a value, and why).
     _bound: dict[tuple[str, Value, str], BoundState] = field(default_factory=dict)
+    # By the identity of a Deciding of this question (they live as long as it does).
+    _assumption_sets: dict[int, tuple[AssumptionUsed, ...]] = field(default_factory=dict)
     _obligations: dict[tuple[Any, ...], tuple[tuple[ObligationResult, ...], tuple[Node, ...]]] = (
         field(default_factory=dict)
     )
+
+    def _assumptions_with(self, deciding: Deciding | None) -> tuple[AssumptionUsed, ...]:
+        """The assumptions of the provisions in force, then those of the deciding organ's rule."""
+        key = id(deciding)
+        found = self._assumption_sets.get(key)
+        if found is None:
+            merged = dict.fromkeys(self.assumptions)
+            if deciding is not None:
+                for a, where in deciding.assumptions:
+                    merged.setdefault(AssumptionUsed(a.id, a.label, a.text, where))
+            found = self._assumption_sets[key] = tuple(merged)
+        return found
 
     def _state(self, state: str, value: Value, why: str) -> BoundState:
         key = (state, value, why)
@@ -649,6 +663,7 @@ class Question:
         decided: dict[
             tuple[Value, ...], tuple[Deciding | None, VoteResult | None, Outcome, Value]
         ] = {}
+        votes: dict[int, VoteResult | None] = {}  # one vote per deciding organ, by identity
 
         def decide_under(
             values: list[Value],
@@ -659,7 +674,9 @@ class Question:
             found = decided.get(key)
             if found is None:
                 d = self.deciding(self.primary(values))
-                v = d.vote(inv.positions) if d is not None else None
+                if id(d) not in votes:
+                    votes[id(d)] = d.vote(inv.positions) if d is not None else None
+                v = votes[id(d)]
                 label, val = self.decide_outcome(self.basis(values), v, self.consequence(values))
                 found = decided[key] = (d, v, label, val)
             return found
@@ -683,10 +700,7 @@ class Question:
         outcome["by_reading"] = by_reading_outcome
         obligations, ob_nodes = self.obligations(main_values, vote, inv.affected_state)
 
-        assumptions = dict.fromkeys(self.assumptions)
-        if deciding is not None:
-            for a, where in deciding.assumptions:
-                assumptions.setdefault(AssumptionUsed(a.id, a.label, a.text, where))
+        assumptions = self._assumptions_with(deciding)
         children: list[Node] = [self.in_force_node, self.entitled_node]
         if nodes_casus:
             children.append(
@@ -740,7 +754,7 @@ class Question:
             vote=vote,
             outcome=outcome,
             obligations=obligations,
-            assumptions=tuple(assumptions),
+            assumptions=assumptions,
             explanation=root,
             notes=inv.notes,
         )
