@@ -10,7 +10,8 @@ the machines are shared and noisy: absolute times drift, ratios hold.
 - replay_process: the wall time of `casus replay kz-2022 --json` as a fresh process, against
   `python -c pass`, run alternately.
 - whatif: grids and minimal changes (benchmarks/whatif.py), each against one evaluate per
-  combination.
+  combination; the full CSTO grid also against OpenFisca, whose script
+  (benchmarks/openfisca_baseline.py) whatif.py runs in its own virtual environment.
 - store: the record (benchmarks/store.py): events appended per second by one writer and by eight,
   and the time to rebuild a 10,000-event case, on SQLite and PostgreSQL, each against plain
   INSERTs / SELECTs on the same backend.

@@ -466,6 +466,25 @@ SCENARIOS: list[Scenario] = [
         before=WORLD,
     ),
     bad(
+        "rule-names-an-unknown-area-and-an-unknown-provision",
+        "refs.yaml",
+        patched(
+            "instrument.yaml",
+            (
+                "when: armed_attack_on_party",
+                "when: {all: [armed_attack_on_party, {place_in: [nowhere]}, "
+                "{provision: tst-pact/art_99}]}",
+            ),
+        ),
+        [
+            "refs.yaml:20:59: provisions[0].versions[0].casus.when.all[1].place_in[0]: expected "
+            "the id of a known area, found 'nowhere'",
+            "refs.yaml:20:71: provisions[0].versions[0].casus.when.all[2].provision: expected "
+            "instrument/eid of a known provision, found 'tst-pact/art_99'",
+        ],
+        before=("sources.yaml", "organization.yaml"),
+    ),
+    bad(
         "case-claim-on-an-undeclared-proposition",
         "case.yaml",
         patched("case.yaml", ("proposition: armed_attack_on_party", "proposition: armed_attack")),

@@ -129,7 +129,7 @@ def test_obligations_bind_only_those_who_joined_under_the_limited_format() -> No
     positions = {**dict(inv.positions), "AM": "abstain"}
     vote = deciding.vote(positions)
     assert vote is not None
-    obligations, nodes = q.obligations(arisen, vote, inv.affected_state)
+    obligations, nodes = q.obligations(arisen, vote)
     joined = [o for o in obligations if any(s.why == "joined the decision" for s in o.states)]
     for o in joined:
         am = next(s for s in o.states if s.state == "AM")

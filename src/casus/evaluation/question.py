@@ -517,11 +517,26 @@ class Question:
         self, values: Values, positions: Mapping[str, str]
     ) -> tuple[Outcome, Value, VoteResult | None]:
         """Stages 5–7 without explanations: the outcome over one reading's values and positions."""
-        arisen = self.arise(values)
-        deciding = self.deciding(self.primary(arisen))
-        vote = deciding.vote(positions) if deciding is not None else None
-        label, value = self.decide_outcome(self.basis(arisen), vote, self.consequence(arisen))
+        _, vote, label, value = self.decide(self.arise(values), positions)
         return label, value, vote
+
+    def decide(
+        self,
+        arisen: Sequence[Value],
+        positions: Mapping[str, str],
+        votes: dict[int, VoteResult | None] | None = None,
+    ) -> tuple[Deciding | None, VoteResult | None, Outcome, Value]:
+        """Stages 6–7 over the casus values: the deciding organ, its vote, and the outcome.
+        `votes` keeps one vote per deciding organ across calls with the same positions."""
+        deciding = self.deciding(self.primary(arisen))
+        if votes is None or id(deciding) not in votes:
+            vote = deciding.vote(positions) if deciding is not None else None
+            if votes is not None:
+                votes[id(deciding)] = vote
+        else:
+            vote = votes[id(deciding)]
+        label, value = self.decide_outcome(self.basis(arisen), vote, self.consequence(arisen))
+        return deciding, vote, label, value
 
     # --- 8. obligations ----------------------------------------------------------------------
 
@@ -529,7 +544,6 @@ class Question:
         self,
         arisen: Sequence[Value],
         vote: VoteResult | None,
-        affected_state: str,
     ) -> tuple[tuple[ObligationResult, ...], tuple[Node, ...]]:
         """Who is bound to what by each provision, given the casus and the vote. It depends on
         the casus values and on the vote's value, outcome and binding members alone, so each
@@ -663,22 +677,17 @@ class Question:
         decided: dict[
             tuple[Value, ...], tuple[Deciding | None, VoteResult | None, Outcome, Value]
         ] = {}
-        votes: dict[int, VoteResult | None] = {}  # one vote per deciding organ, by identity
+        votes: dict[int, VoteResult | None] = {}
 
         def decide_under(
             values: list[Value],
         ) -> tuple[Deciding | None, VoteResult | None, Outcome, Value]:
-            # Under each reading its own deciding provision and consequence (the same stages);
-            # readings whose casus values coincide are decided once.
+            # Under each reading its own deciding provision and consequence; readings whose
+            # casus values coincide are decided once, and each organ votes once.
             key = tuple(values)
             found = decided.get(key)
             if found is None:
-                d = self.deciding(self.primary(values))
-                if id(d) not in votes:
-                    votes[id(d)] = d.vote(inv.positions) if d is not None else None
-                v = votes[id(d)]
-                label, val = self.decide_outcome(self.basis(values), v, self.consequence(values))
-                found = decided[key] = (d, v, label, val)
+                found = decided[key] = self.decide(values, inv.positions, votes)
             return found
 
         by_reading_outcome: dict[str, dict[str, str]] = {}
@@ -698,7 +707,7 @@ class Question:
         if conflict is not None:
             outcome["conflict"] = conflict
         outcome["by_reading"] = by_reading_outcome
-        obligations, ob_nodes = self.obligations(main_values, vote, inv.affected_state)
+        obligations, ob_nodes = self.obligations(main_values, vote)
 
         assumptions = self._assumptions_with(deciding)
         children: list[Node] = [self.in_force_node, self.entitled_node]

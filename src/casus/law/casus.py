@@ -44,15 +44,16 @@ class CompiledCasus:
     casus: Casus
     cite: str
     base: Compiled
-    exceptions: tuple[tuple[str, str, tuple[str, ...], Compiled], ...]  # id, words, cites, rule
+    exceptions: tuple[tuple[str, tuple[str, ...], Compiled], ...]  # id, cites, rule
     # The statements of the base case and of each exception, by value (built once).
     base_statements: Mapping[Value, str]
     exception_statements: tuple[Mapping[Value, str], ...]
+    cites: tuple[str, ...]  # (cite,): what the casus's own nodes rest on
 
     def value(self, values: Values) -> Value:
         """Whether the casus arises, without its explanation (grids, searches)."""
         result = self.base.value(values)
-        for _, _, _, rule in self.exceptions:
+        for _, _, rule in self.exceptions:
             result = v_and((result, v_not(rule.value(values))))
         return result
 
@@ -66,7 +67,7 @@ class CompiledCasus:
         result = base
         exc_values: list[tuple[str, Value]] = []
         children = [base_node]
-        for (ex_id, _, ex_cites, rule), statements in zip(
+        for (ex_id, ex_cites, rule), statements in zip(
             self.exceptions, self.exception_statements, strict=True
         ):
             ev, enode = rule.explain(values, missing, contested)
@@ -81,29 +82,30 @@ class CompiledCasus:
         )
         return CasusResult(result, base, tuple(exc_values), tuple(missing), tuple(contested), node)
 
-    @property
-    def cites(self) -> tuple[str, ...]:
-        return (self.cite,)
-
 
 def compile_casus(casus: Casus, situation: Situation, cite: str) -> CompiledCasus:
-    exceptions = tuple(
-        (
-            ex.id,
-            ("interpretation, attributed" if ex.basis == "interpretation" else "in the text")
-            + f": {ex.label}",
-            (cite, *(f"source:{s}" for s in ex.sources)),
-            compile_expr(ex.when, situation, cite),
+    """The casus compiled for a situation; its statements are built once per value."""
+    exceptions = []
+    statements = []
+    for ex in casus.exceptions:
+        basis = "interpretation, attributed" if ex.basis == "interpretation" else "in the text"
+        words = f"exception '{ex.id}' ({basis}: {ex.label})"
+        statements.append({v: f"{words} {_WORD[v]}" for v in Value})
+        exceptions.append(
+            (
+                ex.id,
+                (cite, *(f"source:{s}" for s in ex.sources)),
+                compile_expr(ex.when, situation, cite),
+            )
         )
-        for ex in casus.exceptions
-    )
     return CompiledCasus(
         casus,
         cite,
         compile_expr(casus.when, situation, cite),
-        exceptions,
+        tuple(exceptions),
         {v: f"base case ({casus.event}) {_WORD[v]}" for v in Value},
-        tuple({v: f"exception '{e[0]}' ({e[1]}) {_WORD[v]}" for v in Value} for e in exceptions),
+        tuple(statements),
+        (cite,),
     )
 
 

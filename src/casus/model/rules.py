@@ -21,6 +21,7 @@ derive from that registry, so a new kind of condition is one class here and its 
 from __future__ import annotations
 
 import datetime as dt
+from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, Union
@@ -74,12 +75,10 @@ class Compiled:
     `value` gives the truth value alone (for grids and searches); `explain` gives it with its
     explanation node and records, in the lists it is given, the propositions that were missing or
     contested where they mattered. Both agree by construction: `explain` is `value` plus words.
-    `static` is the value when the expression reads no proposition (dates, places), else None.
     """
 
     value: ValueFn
     explain: ExplainFn
-    static: Value | None = None
 
 
 def _constant(value: Value, node: Node, missing: str | None = None) -> Compiled:
@@ -88,7 +87,7 @@ def _constant(value: Value, node: Node, missing: str | None = None) -> Compiled:
             miss.append(missing)
         return value, node
 
-    return Compiled(lambda values: value, explain, value)
+    return Compiled(lambda values: value, explain)
 
 
 class Condition(Frozen):
@@ -104,8 +103,9 @@ class Condition(Frozen):
         """The areas or territories this condition names, in words a reader of the network sees."""
         return ()
 
-    def compile(self, situation: Situation, cite: str) -> Compiled:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        """This condition compiled for a situation and the citation its nodes carry."""
 
 
 def _junction(parts: list[Compiled], conjunction: bool, cite: str) -> Compiled:
@@ -304,7 +304,7 @@ class UsesProvision(Condition):
             v, node = inner_explain(values, missing, contested)
             return v, Node(statements[v], v, cites, (node,))
 
-        return Compiled(inner.value, explain, inner.static)
+        return Compiled(inner.value, explain)
 
 
 # The registry: every kind of condition, in the order errors list them.

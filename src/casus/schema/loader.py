@@ -24,7 +24,7 @@ from casus.model.instrument import Instrument
 from casus.model.organization import Organization
 from casus.model.places import PlacesFile
 from casus.model.request import RequestFile
-from casus.model.rules import Condition, PlaceIn, UsesProvision
+from casus.model.rules import Condition, Expr, PlaceIn, UsesProvision
 from casus.model.sources import SourceFile
 from casus.model.world import World
 from casus.schema.errors import DataError, FileError
@@ -344,25 +344,14 @@ def _walk_sources(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
                 yield from _walk_sources(item, (*loc, k))
 
 
-def _walk_areas(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    """Every area id named by a `place_in` expression, with its location."""
-    if isinstance(value, PlaceIn):
-        for i, a in enumerate(value.place_in):
-            yield (*loc, "place_in", i), a
-    elif isinstance(value, BaseModel):
-        for name, field in type(value).model_fields.items():
-            yield from _walk_areas(getattr(value, name), (*loc, field.alias or name))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk_areas(item, (*loc, i))
-
-
-def _walk_propositions(value: Any, loc: Loc, in_expr: bool = False) -> Iterator[tuple[Loc, str]]:
-    """Every proposition a rule reads (in `when` expressions), with its location."""
+def _expressions(value: Any, loc: Loc, in_expr: bool = False) -> Iterator[tuple[Loc, Expr]]:
+    """Every expression in a file's model (each `when`, each `defines`, and every expression
+    inside them), with its location: the one located walk the reference checks share."""
     if isinstance(value, str):
         if in_expr:
             yield loc, value
     elif isinstance(value, Condition):
+        yield loc, value
         children = value.children()
         for name, field in type(value).model_fields.items():
             item = getattr(value, name)
@@ -370,29 +359,17 @@ def _walk_propositions(value: Any, loc: Loc, in_expr: bool = False) -> Iterator[
             if isinstance(item, list):
                 for i, x in enumerate(item):
                     if any(x is c for c in children):
-                        yield from _walk_propositions(x, (*loc, key, i), True)
+                        yield from _expressions(x, (*loc, key, i), True)
             elif any(item is c for c in children):
-                yield from _walk_propositions(item, (*loc, key), True)
+                yield from _expressions(item, (*loc, key), True)
     elif isinstance(value, BaseModel):
         for name, field in type(value).model_fields.items():
-            yield from _walk_propositions(
+            yield from _expressions(
                 getattr(value, name), (*loc, field.alias or name), name in ("when", "defines")
             )
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _walk_propositions(item, (*loc, i))
-
-
-def _walk_used(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    """Every provision a rule uses (`{provision: …}`), with its location."""
-    if isinstance(value, UsesProvision):
-        yield (*loc, "provision"), value.provision
-    elif isinstance(value, BaseModel):
-        for name, field in type(value).model_fields.items():
-            yield from _walk_used(getattr(value, name), (*loc, field.alias or name))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk_used(item, (*loc, i))
+            yield from _expressions(item, (*loc, i))
 
 
 def _undeclared(name: str, vocabulary: Iterable[str], whose: str) -> str:
@@ -419,18 +396,28 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
                             )
                         )
         if isinstance(m, Instrument):
-            for loc, area in _walk_areas(m, ()):
-                if area not in world.areas:
-                    problems.append((loc, f"expected the id of a known area, found '{area}'"))
-            for loc, ref in _walk_used(m, ()):
-                if not _provision_exists(world, ref):
+            for loc, e in _expressions(m, ()):
+                if isinstance(e, PlaceIn):
+                    for k, area in enumerate(e.place_in):
+                        if area not in world.areas:
+                            problems.append(
+                                (
+                                    (*loc, "place_in", k),
+                                    f"expected the id of a known area, found '{area}'",
+                                )
+                            )
+                elif isinstance(e, UsesProvision):
+                    if not _provision_exists(world, e.provision):
+                        problems.append(
+                            (
+                                (*loc, "provision"),
+                                f"expected instrument/eid of a known provision, found "
+                                f"'{e.provision}'",
+                            )
+                        )
+                elif isinstance(e, str) and e not in m.propositions:
                     problems.append(
-                        (loc, f"expected instrument/eid of a known provision, found '{ref}'")
-                    )
-            for loc, name in _walk_propositions(m.provisions, ("provisions",)):
-                if name not in m.propositions:
-                    problems.append(
-                        (loc, _undeclared(name, m.propositions, f"this instrument ({m.id})"))
+                        (loc, _undeclared(e, m.propositions, f"this instrument ({m.id})"))
                     )
         if isinstance(m, Case) and m.organization in world.organizations:
             vocabulary = {**world.vocabulary(m.organization), **m.propositions}
