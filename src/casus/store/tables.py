@@ -70,7 +70,7 @@ case_items = Table(
     Column("pos", Integer, primary_key=True, autoincrement=False),
     Column("item_id", String(80), nullable=True),
     Column("item", Text, nullable=False),
-    Index("ix_case_items_id", "case_id", "field", "item_id"),
+    Index("ix_case_items_id", "case_id", "field", "item_id", "pos"),
 )
 
 #: Projection: every position cast, the current one per delegation and question unsuperseded.

@@ -163,7 +163,9 @@ def validate_change(
     base = fields if fold.fields_changed else fields | _UNLESS_CHANGED
     whole = {name: range(len(held[name])) for name in ITEM_FIELDS}
     case, where = _partial(base, held, whole, fold)
-    _check(case, where, _partial(base, held, fold.touched, fold), world=world, shown=shown)
+    # The references of actors and readings are to each other, checked above.
+    refs = base if fold.fields_changed else base | {"actors": [], "readings": []}
+    _check(case, where, _partial(refs, held, fold.touched, fold), world=world, shown=shown)
     return Change(
         {name: {i: held[name][i] for i in sorted(ix)} for name, ix in fold.changed.items()},
         fields if fold.fields_changed else None,

@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("item_id", sa.String(80), nullable=True),
         sa.Column("item", sa.Text(), nullable=False),
     )
-    op.create_index("ix_case_items_id", "case_items", ["case_id", "field", "item_id"])
+    op.create_index("ix_case_items_id", "case_items", ["case_id", "field", "item_id", "pos"])
     bind = op.get_bind()
     cases = bind.execute(sa.text("SELECT case_id, state FROM cases ORDER BY case_id")).all()
     for case_id, state in cases:
