@@ -21,7 +21,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy import exc as sa_exc
 
 from casus.model.case import Case
@@ -40,6 +52,56 @@ Clock = Callable[[], dt.datetime]
 #: Attempts at one append before giving up with a Conflict; each conflict means another writer
 #: appended first, so the next attempt reads the new head.
 MAX_ATTEMPTS = 50
+
+
+class _Sql:
+    """The statements an append runs, built once: building a statement costs more than running
+    it on SQLite, and an append runs several."""
+
+    _c, _ev, _t = tables.cases, tables.events, tables.case_items
+    #: The head, and whether any of the commands' ids is in the log already (one round trip).
+    head = (
+        select(
+            _c,
+            exists()
+            .where(_ev.c.command_id.in_(bindparam("command_ids", expanding=True)))
+            .label("earlier"),
+        )
+        .where(_c.c.case_id == bindparam("case_id"))
+        .with_for_update(of=_c)
+    )
+    by_command = select(_ev).where(_ev.c.command_id == bindparam("command_id"))
+    insert_events = insert(_ev)
+    insert_head = insert(_c)
+    update_head = update(_c).where(_c.c.case_id == bindparam("b_case_id"))
+    find_item = (
+        select(_t.c.pos, _t.c.item)
+        .where(
+            _t.c.case_id == bindparam("case_id"),
+            _t.c.field == bindparam("field"),
+            _t.c.item_id == bindparam("item_id"),
+        )
+        .order_by(_t.c.pos.desc())  # the last, as a fold of the whole case finds it
+        .limit(1)
+    )
+    # Not max(pos): PostgreSQL may answer that from the other index, reading every row.
+    last_item = (
+        select(_t.c.pos)
+        .where(_t.c.case_id == bindparam("case_id"), _t.c.field == bindparam("field"))
+        .order_by(_t.c.pos.desc())
+        .limit(1)
+    )
+    #: Both at once: the item found (with its text) and the last place (with none).
+    _found, _last = find_item.subquery("found"), last_item.subquery("last")
+    find_and_last = union_all(
+        select(_found.c.pos, _found.c.item), select(_last.c.pos, null().label("item"))
+    )
+    insert_items = insert(_t)
+    update_item = update(_t).where(
+        _t.c.case_id == bindparam("b_case_id"),
+        _t.c.field == bindparam("b_field"),
+        _t.c.pos == bindparam("b_pos"),
+    )
 
 
 def utcnow() -> dt.datetime:
@@ -155,12 +217,14 @@ class Store:
     def _append_in(
         self, conn: Connection, case_id: str, commands: Sequence[Command], payloads: list[str]
     ) -> list[Appended]:
-        c = tables.cases
-        head = conn.execute(select(c).where(c.c.case_id == case_id).with_for_update()).first()
+        ids = [command.command_id for command in commands]
+        head = conn.execute(_Sql.head, {"case_id": case_id, "command_ids": ids}).first()
         results: list[Appended | None] = []
         fresh: list[tuple[Command, str]] = []
         for command, payload in zip(commands, payloads, strict=True):
-            earlier = self._by_command(conn, command.command_id)
+            earlier = (
+                self._by_command(conn, command.command_id) if head is None or head.earlier else None
+            )
             if earlier is not None:
                 _same_command(earlier, case_id, command, payload)
                 results.append(Appended(earlier, recorded=False))
@@ -240,7 +304,7 @@ class Store:
         except Rejected as e:
             raise InvalidCommand(str(e)) from None
         conn.execute(
-            insert(tables.events),
+            _Sql.insert_events,
             [
                 {
                     "case_id": ne.case_id,
@@ -257,9 +321,9 @@ class Store:
             ],
         )
         if head is None:
-            conn.execute(insert(c).values(case_id=case_id, **values))
+            conn.execute(_Sql.insert_head, {"case_id": case_id, **values})
         else:
-            conn.execute(update(c).where(c.c.case_id == case_id).values(**values))
+            conn.execute(_Sql.update_head, {"b_case_id": case_id, **values})
         writes.run(conn)
         for ne in new_events:
             self._project_positions(conn, ne)
@@ -335,8 +399,7 @@ class Store:
         return self.append(case.id, Command("case_imported", payload, "system:casus", command_id))
 
     def _by_command(self, conn: Connection, command_id: str) -> Event | None:
-        ev = tables.events
-        row = conn.execute(select(ev).where(ev.c.command_id == command_id)).first()
+        row = conn.execute(_Sql.by_command, {"command_id": command_id}).first()
         return None if row is None else _event(row)
 
     def import_case(
@@ -473,20 +536,24 @@ class _Rows:
         self._sizes: dict[str, int] = {}
 
     def find(self, field: str, ident: str) -> tuple[int, dict[str, Any]] | None:
-        t = tables.case_items
-        row = self.conn.execute(
-            select(t.c.pos, t.c.item)
-            .where(t.c.case_id == self.case_id, t.c.field == field, t.c.item_id == ident)
-            .order_by(t.c.pos.desc())  # the last, as a fold of the whole case finds it
-            .limit(1)
-        ).first()
-        return None if row is None else (row[0], json.loads(row[1]))
+        params = {"case_id": self.case_id, "field": field, "item_id": ident}
+        if field in self._sizes:
+            row = self.conn.execute(_Sql.find_item, params).first()
+            return None if row is None else (row[0], json.loads(row[1]))
+        # The field's size too: an id looked up is most often one about to be added.
+        found = None
+        self._sizes[field] = 0
+        for pos, item in self.conn.execute(_Sql.find_and_last, params):
+            if item is None:
+                self._sizes[field] = int(pos) + 1
+            else:
+                found = (int(pos), json.loads(item))
+        return found
 
     def size(self, field: str) -> int:
         if field not in self._sizes:
-            t = tables.case_items
             last = self.conn.execute(
-                select(func.max(t.c.pos)).where(t.c.case_id == self.case_id, t.c.field == field)
+                _Sql.last_item, {"case_id": self.case_id, "field": field}
             ).scalar()
             self._sizes[field] = 0 if last is None else int(last) + 1
         return self._sizes[field]
@@ -523,12 +590,11 @@ class _Writes:
             conn.execute(delete(t).where(t.c.case_id == self.case_id))
         for field, pos, item in self.updates:
             conn.execute(
-                update(t)
-                .where(t.c.case_id == self.case_id, t.c.field == field, t.c.pos == pos)
-                .values(item=item)
+                _Sql.update_item,
+                {"b_case_id": self.case_id, "b_field": field, "b_pos": pos, "item": item},
             )
         if self.inserts:
-            conn.execute(insert(t), self.inserts)
+            conn.execute(_Sql.insert_items, self.inserts)
 
 
 def _texts(conn: Connection, case_id: str | None) -> dict[str, str | None]:
