@@ -354,9 +354,6 @@ else:
         ),
     ]
 
-for _cls in CONDITIONS:
-    _cls.model_rebuild()
-
 
 Uses = Callable[[str], "Expr | None"]
 
