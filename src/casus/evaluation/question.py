@@ -412,6 +412,11 @@ class Question:
     _obligations: dict[tuple[Any, ...], tuple[tuple[ObligationResult, ...], tuple[Node, ...]]] = (
         field(default_factory=dict)
     )
+    # The decision table: for each tuple of casus values met so far, the deciding organ, the
+    # basis and the consequence (at most 4^n entries for n provisions).
+    _decisions: dict[tuple[Value, ...], tuple[Deciding | None, Value, str | None]] = field(
+        default_factory=dict
+    )
 
     def _assumptions_with(self, deciding: Deciding | None) -> tuple[AssumptionUsed, ...]:
         """The assumptions of the provisions in force, then those of the deciding organ's rule."""
@@ -528,14 +533,25 @@ class Question:
     ) -> tuple[Deciding | None, VoteResult | None, Outcome, Value]:
         """Stages 6–7 over the casus values: the deciding organ, its vote, and the outcome.
         `votes` keeps one vote per deciding organ across calls with the same positions."""
-        deciding = self.deciding(self.primary(arisen))
+        key = tuple(arisen)
+        row = self._decisions.get(key)
+        if row is None:
+            if len(self._decisions) >= 4096:
+                self._decisions.clear()
+            row = (
+                self.deciding(self.primary(arisen)),
+                self.basis(arisen),
+                self.consequence(arisen),
+            )
+            self._decisions[key] = row
+        deciding, basis, consequence = row
         if votes is None or id(deciding) not in votes:
             vote = deciding.vote(positions) if deciding is not None else None
             if votes is not None:
                 votes[id(deciding)] = vote
         else:
             vote = votes[id(deciding)]
-        label, value = self.decide_outcome(self.basis(arisen), vote, self.consequence(arisen))
+        label, value = self.decide_outcome(basis, vote, consequence)
         return deciding, vote, label, value
 
     # --- 8. obligations ----------------------------------------------------------------------
