@@ -484,6 +484,17 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
                         f"expected a known instrument, found '{m.founding_instrument}'",
                     )
                 )
+            for k, priority in enumerate(m.priorities):
+                for where, ref in [(("prefer",), priority.prefer)] + [
+                    (("over", i), r) for i, r in enumerate(priority.over)
+                ]:
+                    if not _provision_exists(world, ref):
+                        problems.append(
+                            (
+                                ("priorities", k, *where),
+                                f"expected instrument/eid of a known provision, found '{ref}'",
+                            )
+                        )
             for o, organ in enumerate(m.organs):
                 for r, rule in enumerate(organ.voting):
                     if rule.provision and not _provision_exists(world, rule.provision):
