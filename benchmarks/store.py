@@ -1,9 +1,11 @@
-"""The record's benchmark: events appended per second (one writer, eight writers) and the time
-to rebuild a 10,000-event case, on SQLite and on PostgreSQL.
+"""The record's benchmark: events appended per second (one writer, eight writers), the cost of
+one append as the case grows (10, 100, 1,000 and 5,000 events), and the time to rebuild a
+10,000-event case, on SQLite and on PostgreSQL.
 
 Each figure has a baseline measured in the same run on the same backend and engine (so the same
 journal mode, sync setting and pool): plain INSERTs of rows of the same size into a table with no
-constraints, one transaction each, for appends; a plain SELECT of the same 10,000 rows with their
+constraints, one transaction each, for appends (interleaved with them, round by round, so that
+drift hits both); a plain SELECT of the same 10,000 rows with their
 payloads parsed, for the rebuild. The ratio says what the log costs on top of the database.
 
 Run alone (`python benchmarks/store.py`) or from `benchmarks/run.py` (`make bench`).
@@ -28,6 +30,9 @@ SINGLE = 240  # appends by one writer (three rounds)
 WRITERS = 8
 EACH = 30  # appends by each of the eight writers
 REBUILD = 10_000  # events in the case rebuilt
+CURVE = (10, 100, 1_000, 5_000)  # events in the case an append is measured at
+PER_ROUND = 20  # appends (and plain INSERTs) per round; three rounds at each size
+TARGET = 3  # an append to a case of 5,000 events: at most this many plain INSERTs
 
 
 def _small_case() -> Any:
@@ -165,9 +170,9 @@ def _bench_backend(url: str, world: Any, case: Any, template: dict[str, Any]) ->
         raw = _raw_table(store.engine)
         sample = canonical_json({"claim": _claim(template, "sample-claim")})
 
-        def append(ident: str) -> None:
+        def append(ident: str, case_id: str = case.id) -> None:
             store.append(
-                case.id,
+                case_id,
                 Command("claim_added", {"claim": _claim(template, ident)}, "user:bench", ident),
             )
 
@@ -195,21 +200,31 @@ def _bench_backend(url: str, world: Any, case: Any, template: dict[str, Any]) ->
         concurrent = WRITERS * EACH / conc_t
         concurrent_raw = WRITERS * EACH / raw_conc_t
 
+        # One append as the case grows: a case of each size, then rounds of appends to it,
+        # each round followed by as many plain INSERTs.
+        curve: dict[str, Any] = {}
+        for size in CURVE:
+            sized = _case_of(store, case, f"bench-{size}", size, template)
+            store_t, raw_t = [], []
+            for r in range(3):
+                t0 = time.perf_counter()
+                for i in range(PER_ROUND):
+                    append(f"{sized}-r{r}-{i}", sized)
+                store_t.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                insert(PER_ROUND)
+                raw_t.append(time.perf_counter() - t0)
+            cost = statistics.median(store_t) / PER_ROUND
+            base = statistics.median(raw_t) / PER_ROUND
+            curve[str(size)] = {
+                "append_ms": round(cost * 1000, 3),
+                "baseline_ms": round(base * 1000, 3),
+                "ratio_to_baseline": round(cost / base, 2),
+            }
+
         # A 10,000-event case, written in batches (one transaction each), then rebuilt.
         big = case.model_copy(update={"id": "bench-big"})
-        store.import_case(big, author="user:bench", command_id=f"imp-big-{uuid.uuid4()}")
-        batch = 1000
-        for b in range(0, REBUILD - 1, batch):
-            commands = [
-                Command(
-                    "claim_added",
-                    {"claim": _claim(template, f"b{i}")},
-                    "user:bench",
-                    f"big-{uuid.uuid4()}",
-                )
-                for i in range(b, min(b + batch, REBUILD - 1))
-            ]
-            store.append_many(big.id, commands)
+        _case_of(store, case, big.id, REBUILD, template)
         t0 = time.perf_counter()
         events = store.events(big.id)
         rebuilt = rebuild(big.id, events)
@@ -248,14 +263,70 @@ def _bench_backend(url: str, world: Any, case: Any, template: dict[str, Any]) ->
             "events": WRITERS * EACH,
             "writers": f"{WRITERS} processes, all appending to one case",
         },
+        "append_curve": {
+            "what": "one claim_added append (its own transaction) to a case of this many events",
+            "baseline": "plain INSERT + COMMIT of a row of the same payload, same engine",
+            "events": curve,
+            "appends_per_size": PER_ROUND * 3,
+            "target": f"at {CURVE[-1]} events, at most {TARGET}x the baseline",
+            "meets_target": curve[str(CURVE[-1])]["ratio_to_baseline"] <= TARGET,
+        },
         "rebuild_10000": {
             "seconds": round(rebuild_t, 3),
             "what": "read the log, check every hash, fold 10,000 events, validate the case",
             "baseline": "SELECT the same 10,000 rows and parse their payloads",
             "baseline_seconds": round(read_t, 3),
             "ratio_to_baseline": round(rebuild_t / read_t, 2),
+            "target": "at most 2x the baseline",
+            "meets_target": rebuild_t / read_t <= 2,
         },
     }
+
+
+def _case_of(store: Any, case: Any, case_id: str, events: int, template: dict[str, Any]) -> str:
+    """A case of `events` events: an import, then claims in batches of 1,000 (one transaction
+    each)."""
+    from casus.store.events import Command
+
+    store.import_case(
+        case.model_copy(update={"id": case_id}),
+        author="user:bench",
+        command_id=f"imp-{case_id}-{uuid.uuid4()}",
+    )
+    batch = 1000
+    for b in range(0, events - 1, batch):
+        commands = [
+            Command(
+                "claim_added",
+                {"claim": _claim(template, f"{case_id}-{i}")},
+                "user:bench",
+                f"{case_id}-{uuid.uuid4()}",
+            )
+            for i in range(b, min(b + batch, events - 1))
+        ]
+        store.append_many(case_id, commands)
+    return case_id
+
+
+def _table(doc: dict[str, Any]) -> str:
+    """The curve and the rebuild, one line each, for a person reading the run."""
+    lines = []
+    for backend in ("sqlite", "postgresql"):
+        result = doc.get(backend, {})
+        if "skipped" in result:
+            lines.append(f"{backend}: skipped ({result['skipped']})")
+            continue
+        for size, v in result["append_curve"]["events"].items():
+            lines.append(
+                f"{backend:10} append at {size:>5} events: {v['append_ms']:7.3f} ms, "
+                f"plain INSERT {v['baseline_ms']:7.3f} ms, ratio {v['ratio_to_baseline']:5.2f}"
+            )
+        r = result["rebuild_10000"]
+        lines.append(
+            f"{backend:10} rebuild of 10,000 events: {r['seconds']:.3f} s, plain read "
+            f"{r['baseline_seconds']:.3f} s, ratio {r['ratio_to_baseline']:.2f}"
+        )
+    return "\n".join(lines)
 
 
 def bench_store() -> dict[str, Any]:
@@ -277,3 +348,4 @@ if __name__ == "__main__":
     doc["wall_seconds"] = round(time.perf_counter() - t0, 1)
     json.dump(doc, sys.stdout, indent=2)
     sys.stdout.write("\n")
+    sys.stderr.write(_table(doc) + "\n")

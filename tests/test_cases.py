@@ -37,6 +37,7 @@ ALLOWED_EXPECT_KEYS = {
     "cites",
     "by_reading",
     "bound",
+    "assumptions",
 }
 
 
@@ -135,6 +136,12 @@ def test_case(world: casus.World, test: dict[str, Any]) -> None:
             ]
             assert values, f"no obligation names {state}"
             assert values[0] == want, (state, values)
+    if "assumptions" in expect:
+        # Each assumption the result must show, by id, with its label.
+        shown = {a["id"]: a["label"] for a in doc["assumptions"]}
+        for aid, label in expect["assumptions"].items():
+            assert aid in shown, f"assumption {aid} is not shown; shown: {sorted(shown)}"
+            assert shown[aid] == label, (aid, shown[aid])
     if "cites" in expect:
         cited = {c for n in ev.explanation.walk() for c in n.cites}
         for c in expect["cites"]:

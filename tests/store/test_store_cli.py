@@ -257,7 +257,7 @@ def test_a_state_recorded_by_an_older_case_model(
     store.import_case(copy, author="user:t", command_id="imp")
     with store.engine.begin() as conn:  # a field this casus's Case no longer has
         conn.execute(
-            text("UPDATE cases SET state = replace(state, :old, :new)"),
+            text("UPDATE cases SET fields = replace(fields, :old, :new)"),
             {"old": '{"actors"', "new": '{"retired":1,"actors"'},
         )
     out = _run("replay", "kz-copy", "--db", db_url, "--json")

@@ -1,16 +1,18 @@
 """Canonical JSON: one text for one value, and its digest. What a case is stored, hashed and
 compared as, wherever it is compared (the store, the command line's light path).
 
-Pure functions over plain values and models.
+Pure functions over plain values and models, with the standard library alone at run time (the
+store's fast reader uses them).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 def canonical_json(value: Any) -> str:

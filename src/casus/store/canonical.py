@@ -2,16 +2,30 @@
 
 Pure functions over plain values (and pydantic models, dumped to them). They must not know about
 databases: the audit and the writers call the same `event_hash`, so what is verified is exactly
-what was written.
+what was written. Only the standard library at run time: the fast reader assembles a case's text
+with `case_text` too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from casus.model.canonical import canonical_json, model_text, sha256_text
+from casus.store.layout import ITEM_FIELDS
 
-__all__ = ["GENESIS", "canonical_json", "event_content", "event_hash", "model_text", "sha256_text"]
+__all__ = [
+    "GENESIS",
+    "canonical_json",
+    "case_text",
+    "event_content",
+    "event_hash",
+    "model_text",
+    "sha256_text",
+    "split_state",
+]
 
 #: The "previous hash" of the first event of every case.
 GENESIS = "0" * 64
@@ -51,3 +65,23 @@ def event_content(
 def event_hash(prev_hash: str, content: str) -> str:
     """SHA-256 of the previous event's hash chained with this event's canonical content."""
     return sha256_text(prev_hash + "\n" + content)
+
+
+def split_state(state: Mapping[str, Any]) -> tuple[str, dict[str, list[str]]]:
+    """A case's JSON form as stored: the canonical text of its fields other than the item
+    fields, and the canonical text of each item of each item field, in order."""
+    fields = {k: v for k, v in state.items() if k not in ITEM_FIELDS}
+    items = {name: [canonical_json(item) for item in state.get(name, [])] for name in ITEM_FIELDS}
+    return canonical_json(fields), items
+
+
+def case_text(fields: str | Mapping[str, Any], items: Mapping[str, Sequence[str]]) -> str:
+    """The canonical text of the whole case from its stored parts (`split_state`'s inverse):
+    exactly `canonical_json` of the case, since canonical JSON is built part by part."""
+    parts = {
+        k: canonical_json(v)
+        for k, v in (json.loads(fields) if isinstance(fields, str) else fields).items()
+    }
+    for name in ITEM_FIELDS:
+        parts[name] = "[" + ",".join(items.get(name, ())) + "]"
+    return "{" + ",".join(f"{canonical_json(k)}:{parts[k]}" for k in sorted(parts)) + "}"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 #: The Alembic revision of the newest schema (the last file in `migrations/versions/`). A test
 #: checks that it equals Alembic's own head, so the two cannot drift apart.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 EVENTS = "events"
 CASES = "cases"
+CASE_ITEMS = "case_items"
 POSITIONS = "positions"
 EXERCISES = "exercises"
 EXERCISE_EVENTS = "exercise_events"
@@ -20,3 +21,7 @@ VERSION_TABLE = "alembic_version"
 
 #: Prefix of the idempotency ids of events that seed the store from a built-in case file.
 BUILTIN_COMMAND_PREFIX = "builtin:"
+
+#: The list fields of a case that events add to one item at a time (sorted). Each of their items
+#: is a row of `case_items`; the case's other fields are one text in its `cases` row.
+ITEM_FIELDS = ("claims", "phases", "requests", "timeline")

@@ -21,20 +21,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy import exc as sa_exc
 
 from casus.model.case import Case
 from casus.model.world import World
 from casus.store import layout, tables
 from casus.store.audit import Finding, Head, verify_chain
-from casus.store.canonical import GENESIS, model_text, sha256_text
+from casus.store.canonical import GENESIS, case_text, model_text, sha256_text, split_state
 from casus.store.engine import Target, make_engine, resolve, translated
 from casus.store.errors import Conflict, InvalidCommand, StoreError, UnknownCase
 from casus.store.events import Command, CommandError, Event, chained
-from casus.store.fold import Fold, Rejected, position_rows
+from casus.store.fold import Fold, Rejected, State, position_rows
 from casus.store.migrate import ensure_schema
-from casus.store.validate import validate_case
+from casus.store.validate import case_fields, fields_text, validate_case, validate_change
 
 Clock = Callable[[], dt.datetime]
 #: Attempts at one append before giving up with a Conflict; each conflict means another writer
@@ -91,6 +91,8 @@ class Store:
         self._local_writes: AbstractContextManager[Any] = (
             threading.Lock() if target.backend == "sqlite" else nullcontext()
         )
+        #: Per case: the text of its fields other than its items, parsed and as models.
+        self._fields_cache: dict[str, tuple[str, State, dict[str, Any]]] = {}
 
     # --- connections -----------------------------------------------------------------------
 
@@ -167,7 +169,16 @@ class Store:
                 fresh.append((command, payload))
         if not fresh:
             return [r for r in results if r is not None]
-        fold = Fold(json.loads(head.state) if head is not None else None)
+        rows = _Rows(conn, case_id)
+        fields: dict[str, Any] | None = None
+        if head is None:
+            fold = Fold()
+        else:
+            try:
+                state, fields = self._fields(case_id, head.fields)
+            except Rejected as e:
+                raise InvalidCommand(str(e)) from None
+            fold = Fold(dict(state), rows)
         seq = head.head_seq if head is not None else 0
         prev = head.head_hash if head is not None else GENESIS
         last_time = _utc(head.head_recorded_at) if head is not None else None
@@ -198,10 +209,34 @@ class Store:
             )
             new_events.append(event)
             prev = event.hash
+        shown = f"case {case_id}"
+        values: dict[str, Any] = {"head_seq": seq, "head_hash": prev, "head_recorded_at": moment}
         try:
-            case = validate_case(
-                fold.state, world=self.world, shown=f"case {case_id}", touched=fold.touched
-            )
+            if fold.touched is None:  # an import: the whole case, checked and written whole
+                case = validate_case(fold.state, world=self.world, shown=shown)
+                text, items = split_state(case.model_dump(mode="json", by_alias=True))
+                values |= {"title": case.title, "fields": text}
+                writes = _Writes(case_id, replace_all=head is not None)
+                for name, texts in items.items():
+                    for pos, item in enumerate(texts):
+                        writes.insert(name, pos, getattr(case, name)[pos], item)
+            else:
+                assert fields is not None
+                change = validate_change(fold, fields, world=self.world, shown=shown)
+                if change.fields is not None:
+                    values |= {
+                        "title": change.fields["title"],
+                        "fields": fields_text(change.fields),
+                    }
+                writes = _Writes(case_id, replace_all=False)
+                for name, models in change.items.items():
+                    for i, model in models.items():
+                        item = model_text(model)
+                        pos = fold.position(name, i)
+                        if fold.added(name, i):
+                            writes.insert(name, pos, model, item)
+                        else:
+                            writes.update(name, pos, item)
         except Rejected as e:
             raise InvalidCommand(str(e)) from None
         conn.execute(
@@ -221,23 +256,26 @@ class Store:
                 for ne in new_events
             ],
         )
-        text = model_text(case)
-        values = {
-            "title": case.title,
-            "head_seq": seq,
-            "head_hash": prev,
-            "head_recorded_at": moment,
-            "state": text,
-            "state_sha256": sha256_text(text),
-        }
         if head is None:
             conn.execute(insert(c).values(case_id=case_id, **values))
         else:
             conn.execute(update(c).where(c.c.case_id == case_id).values(**values))
+        writes.run(conn)
         for ne in new_events:
             self._project_positions(conn, ne)
         it = iter(new_events)
         return [r if r is not None else Appended(next(it), recorded=True) for r in results]
+
+    def _fields(self, case_id: str, text: str) -> tuple[State, dict[str, Any]]:
+        """A case's fields other than its items, parsed (shared: never changed in place) and as
+        models; kept per case while its text stays the same, since most events leave it alone."""
+        cached = self._fields_cache.get(case_id)
+        if cached is not None and cached[0] == text:
+            return cached[1], cached[2]
+        state = json.loads(text)
+        models = case_fields(state, shown=f"case {case_id}")
+        self._fields_cache[case_id] = (text, state, models)
+        return state, models
 
     def _project_positions(self, conn: Connection, e: Event) -> None:
         replace_all, casts = position_rows(e.type, e.data())
@@ -328,10 +366,12 @@ class Store:
         return None if row is None else (row[0], row[1])
 
     def current_text(self, case_id: str) -> str | None:
-        c = tables.cases
-        with self._read() as conn:
-            row = conn.execute(select(c.c.state).where(c.c.case_id == case_id)).first()
-        return None if row is None else str(row[0])
+        """The case's canonical text, assembled from its projection's rows."""
+        with self._read(snapshot=True) as conn:
+            texts = _texts(conn, case_id)
+        if case_id in texts and texts[case_id] is None:
+            raise StoreError(f"case {case_id}: its stored state is damaged (not JSON)")
+        return texts.get(case_id)
 
     def current(self, case_id: str) -> Case:
         """The case as it stands now (its projection)."""
@@ -388,12 +428,13 @@ class Store:
         # One snapshot for heads and events: writers appending meanwhile must not look like
         # events inserted past the head.
         with self._read(snapshot=True) as conn:
-            heads_q = select(c.c.case_id, c.c.head_seq, c.c.head_hash, c.c.state, c.c.state_sha256)
+            heads_q = select(c.c.case_id, c.c.head_seq, c.c.head_hash, c.c.title)
             events_q = select(ev).order_by(ev.c.case_id, ev.c.seq)
             if case_id is not None:
                 heads_q = heads_q.where(c.c.case_id == case_id)
                 events_q = events_q.where(ev.c.case_id == case_id)
             heads = {r.case_id: r for r in conn.execute(heads_q)}
+            texts = _texts(conn, case_id)
             logs: dict[str, list[Event]] = {}
             for row in conn.execute(events_q):
                 e = _event(row)
@@ -408,11 +449,11 @@ class Store:
             finding = verify_chain(cid, rows, Head(h.head_seq, h.head_hash) if h else None)
             if finding is None and h is not None:
                 try:
-                    rebuilt = model_text(rebuild(cid, rows, check=False))
+                    case = rebuild(cid, rows, check=False)
                 except (Rejected, StoreError, ValueError) as e:
                     finding = Finding(cid, len(rows), "projection", f"the log does not fold: {e}")
                 else:
-                    if rebuilt != h.state or sha256_text(rebuilt) != h.state_sha256:
+                    if model_text(case) != texts.get(cid) or case.title != h.title:
                         finding = Finding(
                             cid,
                             len(rows),
@@ -421,6 +462,94 @@ class Store:
                         )
             out.append((cid, len(rows), finding))
         return out
+
+
+class _Rows:
+    """A case's item rows, looked up in the appending transaction: the fold's `Items`."""
+
+    def __init__(self, conn: Connection, case_id: str) -> None:
+        self.conn = conn
+        self.case_id = case_id
+        self._sizes: dict[str, int] = {}
+
+    def find(self, field: str, ident: str) -> tuple[int, dict[str, Any]] | None:
+        t = tables.case_items
+        row = self.conn.execute(
+            select(t.c.pos, t.c.item)
+            .where(t.c.case_id == self.case_id, t.c.field == field, t.c.item_id == ident)
+            .order_by(t.c.pos.desc())  # the last, as a fold of the whole case finds it
+            .limit(1)
+        ).first()
+        return None if row is None else (row[0], json.loads(row[1]))
+
+    def size(self, field: str) -> int:
+        if field not in self._sizes:
+            t = tables.case_items
+            last = self.conn.execute(
+                select(func.max(t.c.pos)).where(t.c.case_id == self.case_id, t.c.field == field)
+            ).scalar()
+            self._sizes[field] = 0 if last is None else int(last) + 1
+        return self._sizes[field]
+
+
+class _Writes:
+    """The item rows an append writes: new rows, changed rows, or (an import over a case the
+    store holds) every row anew."""
+
+    def __init__(self, case_id: str, *, replace_all: bool) -> None:
+        self.case_id = case_id
+        self.replace_all = replace_all
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[tuple[str, int, str]] = []
+
+    def insert(self, field: str, pos: int, model: Any, item: str) -> None:
+        ident = getattr(model, "id", None)
+        self.inserts.append(
+            {
+                "case_id": self.case_id,
+                "field": field,
+                "pos": pos,
+                "item_id": ident if isinstance(ident, str) else None,
+                "item": item,
+            }
+        )
+
+    def update(self, field: str, pos: int, item: str) -> None:
+        self.updates.append((field, pos, item))
+
+    def run(self, conn: Connection) -> None:
+        t = tables.case_items
+        if self.replace_all:
+            conn.execute(delete(t).where(t.c.case_id == self.case_id))
+        for field, pos, item in self.updates:
+            conn.execute(
+                update(t)
+                .where(t.c.case_id == self.case_id, t.c.field == field, t.c.pos == pos)
+                .values(item=item)
+            )
+        if self.inserts:
+            conn.execute(insert(t), self.inserts)
+
+
+def _texts(conn: Connection, case_id: str | None) -> dict[str, str | None]:
+    """Each case's canonical text (or one case's), assembled from its projection's rows; None
+    where they do not assemble (its fields are not JSON)."""
+    c, t = tables.cases, tables.case_items
+    heads_q = select(c.c.case_id, c.c.fields)
+    items_q = select(t.c.case_id, t.c.field, t.c.item).order_by(t.c.case_id, t.c.field, t.c.pos)
+    if case_id is not None:
+        heads_q = heads_q.where(c.c.case_id == case_id)
+        items_q = items_q.where(t.c.case_id == case_id)
+    items: dict[str, dict[str, list[str]]] = {}
+    for cid, name, item in conn.execute(items_q):
+        items.setdefault(cid, {}).setdefault(name, []).append(item)
+    out: dict[str, str | None] = {}
+    for cid, text in conn.execute(heads_q):
+        try:
+            out[cid] = case_text(text, items.get(cid, {}))
+        except ValueError:
+            out[cid] = None
+    return out
 
 
 def rebuild(case_id: str, events: Sequence[Event], *, check: bool = True) -> Case:

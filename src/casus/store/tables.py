@@ -45,7 +45,9 @@ events = Table(
     Index("ix_events_case_recorded", "case_id", "recorded_at"),
 )
 
-#: Projection: each case's head and current state, updated in the transaction that appends.
+#: Projection: each case's head and its fields other than the item fields (revision 0004: the
+#: canonical JSON of the case without `claims`, `phases`, `requests` and `timeline`), updated in
+#: the transaction that appends.
 cases = Table(
     layout.CASES,
     metadata,
@@ -54,8 +56,21 @@ cases = Table(
     Column("head_seq", Integer, nullable=False),
     Column("head_hash", String(64), nullable=False),
     Column("head_recorded_at", DateTime(timezone=True), nullable=False),
-    Column("state", Text, nullable=False),
-    Column("state_sha256", String(64), nullable=False),
+    Column("fields", Text, nullable=False),
+)
+
+#: Projection (revision 0004): each item of a case's item fields, as canonical JSON, at its place
+#: in the list; `item_id` is the item's id where it has one. An event writes the rows it changed.
+#: The case's text is `canonical.case_text` of its `fields` and these rows in order.
+case_items = Table(
+    layout.CASE_ITEMS,
+    metadata,
+    Column("case_id", String(80), primary_key=True),
+    Column("field", String(20), primary_key=True),
+    Column("pos", Integer, primary_key=True, autoincrement=False),
+    Column("item_id", String(80), nullable=True),
+    Column("item", Text, nullable=False),
+    Index("ix_case_items_id", "case_id", "field", "item_id", "pos"),
 )
 
 #: Projection: every position cast, the current one per delegation and question unsuperseded.
