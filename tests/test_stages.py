@@ -261,7 +261,12 @@ def test_one_organ_is_no_conflict() -> None:
 
 @pytest.mark.parametrize(
     ("date", "art_6"),
-    [("1950-06-01", "1949-08-24"), ("1955-06-01", "1952-02-15"), ("2001-09-12", "1962-07-03")],
+    [
+        ("1950-06-01", "1949-08-24"),
+        ("1952-02-16", "1949-08-24"),  # the Protocol applies from the deposit of 18 Feb
+        ("1955-06-01", "1952-02-18"),
+        ("2001-09-12", "1962-07-03"),
+    ],
 )
 def test_art_5_has_one_version_and_reads_the_scope_of_art_6_in_force(date: str, art_6: str) -> None:
     inv = _request(
