@@ -383,6 +383,7 @@ class Suspended:
     towards: str
     since: dt.date
     what: str
+    contested: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,7 +634,16 @@ class Question:
                 states: list[BoundState] = []
                 for s in bearers:
                     sp = self.suspended.get(s)
-                    if sp is not None:
+                    if sp is not None and sp.contested:
+                        states.append(
+                            self._state(
+                                s,
+                                v_and((arises, CONTESTED)),
+                                f"contested whether its obligations towards {sp.towards} are "
+                                f"suspended since {sp.since.isoformat()}: {sp.contested}",
+                            )
+                        )
+                    elif sp is not None:
                         states.append(
                             self._state(
                                 s,
@@ -885,11 +895,20 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
             )
         )
     entitled = v_or(p.entitled for p in provisions) if provisions else NO
+    applied = [sp for sp in org.suspensions if sp.towards == inv.affected_state and sp.covers(on)]
     suspended = {
-        sp.bearer: Suspended(sp.towards, sp.valid_from, sp.what)
-        for sp in org.suspensions
-        if sp.towards == inv.affected_state and sp.covers(on)
+        sp.bearer: Suspended(sp.towards, sp.valid_from, sp.what, sp.contested) for sp in applied
     }
+    # What the answer rests on beyond the provisions: the suspensions that apply, and the
+    # requester's membership event.
+    for sp in applied:
+        where = f"{org.id}/suspensions/{sp.bearer}-{sp.towards}@{sp.valid_from.isoformat()}"
+        for a in sp.assumptions:
+            assumptions.setdefault(a.id + "@" + where, AssumptionUsed(a.id, a.label, a.text, where))
+    if membership.event is not None:
+        where = f"{org.id}/members/{inv.requester.state}@{membership.event.date.isoformat()}"
+        for a in membership.event.assumptions:
+            assumptions.setdefault(a.id + "@" + where, AssumptionUsed(a.id, a.label, a.text, where))
     nearest = None
     if not provisions and resolved.gaps:
         nearest = tuple(

@@ -105,6 +105,11 @@ class ObligationSuspension(Dated):
     bearer: StateCode
     towards: StateCode
     what: str
+    contested: str | None = Field(
+        default=None,
+        description="When sources dispute whether the obligations are suspended at all: who "
+        "says what. The bearer's duty towards the other party is then contested, not settled.",
+    )
     sources: list[Id] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list)
 
