@@ -30,6 +30,15 @@ FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
 KINDS = "instrument, organization, case, sources, places, request"
 SOURCES = ("sources.yaml",)
 WORLD = ("sources.yaml", "instrument.yaml", "organization.yaml")
+PRIORITY = """priorities:
+  - id: tst-priority
+    valid_from: 2000-06-01
+    prefer: tst-pact/art_4
+    over: [tst-pact/art_99]
+    basis: interpretation
+    label: a priority for the test
+    sources: [tst-treaty]
+"""
 KNOWN_ORGS = "<KNOWN_ORGS>"  # replaced by the organizations the run knows (built-in + tst-org)
 
 
@@ -483,6 +492,16 @@ SCENARIOS: list[Scenario] = [
             "instrument/eid of a known provision, found 'tst-pact/art_99'",
         ],
         before=("sources.yaml", "organization.yaml"),
+    ),
+    bad(
+        "priority-names-an-unknown-provision",
+        "priority.yaml",
+        patched("organization.yaml", ("organs:\n", PRIORITY + "organs:\n")),
+        [
+            "priority.yaml:30:12: priorities[0].over[0]: expected instrument/eid of a known "
+            "provision, found 'tst-pact/art_99'"
+        ],
+        before=("sources.yaml", "instrument.yaml"),
     ),
     bad(
         "case-claim-on-an-undeclared-proposition",

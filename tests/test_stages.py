@@ -183,6 +183,76 @@ def test_provisions_naming_different_organs_are_a_reported_conflict() -> None:
     assert any(n.statement.startswith("conflict:") for n in ev.explanation.children)
 
 
+def _rio_with_priority(prefer: str, over: str) -> casus.World:
+    from dataclasses import replace
+
+    from casus.model.organization import Priority
+
+    tiar = WORLD.organizations["tiar"]
+    priority = Priority(
+        id="test-priority",
+        valid_from=dt.date(1948, 12, 3),
+        prefer=prefer,
+        over=[over],
+        basis="interpretation",
+        label="a priority stipulated by this test",
+        sources=list(tiar.sources[:1]),
+    )
+    org = tiar.model_copy(update={"priorities": [priority]})
+    return replace(WORLD, organizations={**WORLD.organizations, "tiar": org})
+
+
+RIO = ("rio-treaty/art_6", "rio-treaty/art_13")
+
+
+def _rio_request() -> Invocation:
+    return _request(
+        organization="tiar",
+        date="2019-09-11",
+        requester={"state": "US", "office": "head_of_state", "person": "the President"},
+        place=None,
+        grounds={"propositions": _reads(*RIO)},
+    )
+
+
+@pytest.mark.parametrize(("prefer", "over"), [RIO, RIO[::-1]])
+def test_a_labelled_priority_settles_which_organ_decides(prefer: str, over: str) -> None:
+    world = _rio_with_priority(prefer, over)
+    ev = evaluate(world, _rio_request())
+    assert "conflict" not in ev.outcome
+    settled = ev.outcome["priority"]
+    assert settled["chosen"].startswith(prefer + "@")
+    assert settled["resolved_by"]["priority"] == "test-priority"
+    organ = {c["provision"]: c["organ"] for c in settled["provisions"]}[settled["chosen"]]
+    assert ev.organ is not None and ev.organ["id"] == organ
+    node = next(n for n in ev.explanation.children if n.statement.startswith("priority:"))
+    assert node.value is YES
+    assert f"source:{world.organizations['tiar'].sources[0]}" in node.cites
+
+
+def test_a_priority_that_does_not_cover_the_provisions_leaves_the_conflict() -> None:
+    world = _rio_with_priority("rio-treaty/art_6", "rio-treaty/art_3")
+    ev = evaluate(world, _rio_request())
+    assert ev.outcome["conflict"]["resolved_by"] is None
+    assert "priority" not in ev.outcome
+
+
+def test_a_priority_before_its_date_does_not_apply() -> None:
+    world = _rio_with_priority(*RIO)
+    tiar = world.organizations["tiar"]
+    later = tiar.priorities[0].model_copy(update={"valid_from": dt.date(2020, 1, 1)})
+    from dataclasses import replace
+
+    world = replace(
+        world,
+        organizations={
+            **world.organizations,
+            "tiar": tiar.model_copy(update={"priorities": [later]}),
+        },
+    )
+    assert "conflict" in evaluate(world, _rio_request()).outcome
+
+
 def test_one_organ_is_no_conflict() -> None:
     kz = WORLD.cases["kz-2022"]
     ev = evaluate(WORLD, casus.from_case(kz, kz.requests[0]))
@@ -191,7 +261,12 @@ def test_one_organ_is_no_conflict() -> None:
 
 @pytest.mark.parametrize(
     ("date", "art_6"),
-    [("1950-06-01", "1949-08-24"), ("1955-06-01", "1952-02-15"), ("2001-09-12", "1962-07-03")],
+    [
+        ("1950-06-01", "1949-08-24"),
+        ("1952-02-16", "1949-08-24"),  # the Protocol applies from the deposit of 18 Feb
+        ("1955-06-01", "1952-02-18"),
+        ("2001-09-12", "1962-07-03"),
+    ],
 )
 def test_art_5_has_one_version_and_reads_the_scope_of_art_6_in_force(date: str, art_6: str) -> None:
     inv = _request(
@@ -209,3 +284,25 @@ def test_art_5_has_one_version_and_reads_the_scope_of_art_6_in_force(date: str, 
         f"north-atlantic-treaty/art_6@{art_6}",
     )
     assert ev.triggered[0].value is YES
+
+
+def test_a_priority_is_shown_in_the_terminal_and_the_report() -> None:
+    import io
+
+    from rich.console import Console
+
+    from casus.cli.render import print_evaluation
+    from casus.report.html import render_report
+
+    world = _rio_with_priority(*RIO)
+    doc = evaluate(world, _rio_request()).to_dict()
+    out = io.StringIO()
+    print_evaluation(doc, title="t", console=Console(file=out, width=250))
+    assert "priority: provisions that arise name different organs" in out.getvalue()
+    assert "a priority stipulated by this test" in out.getvalue()
+    case = WORLD.cases["rio-2019-ve"]
+    replay = casus.replay(WORLD, case.id).to_dict()
+    replay["requests"][0]["evaluation"] = doc
+    html = render_report(replay)
+    assert "Priority: provisions that arise name different organs" in html
+    assert "a priority stipulated by this test" in html

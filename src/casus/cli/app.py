@@ -40,20 +40,9 @@ app.command(name="whatif")(_whatif)
 @app.command()
 def cases(data: DataOption = None, as_json: JsonOption = False) -> None:
     """List the built-in cases (and any loaded with --data), with their recorded outcomes."""
-    world = _world(data)
-    rows = []
-    for c in sorted(world.cases.values(), key=lambda c: c.id):
-        outcomes = [r.decision.outcome if r.decision else "no_decision" for r in c.requests]
-        rows.append(
-            {
-                "id": c.id,
-                "title": c.title,
-                "organization": c.organization,
-                "dates": [r.date.isoformat() for r in c.requests],
-                "recorded": outcomes,
-                "hypothetical": c.hypothetical,
-            }
-        )
+    from casus.cli.fast import case_rows
+
+    rows = case_rows(_world(data))
     if as_json:
         _print_json(rows)
         return
@@ -159,6 +148,7 @@ def evaluate(
     data: DataOption = None,
 ) -> None:
     """Evaluate a hypothetical request against the built-in instruments on a date."""
+    from casus.cli.fast import evaluation_doc
     from casus.evaluation.engine import EvaluationError
     from casus.evaluation.engine import evaluate as run_evaluate
     from casus.evaluation.invocation import from_request_file
@@ -180,7 +170,7 @@ def evaluate(
         result = run_evaluate(world, from_request_file(loaded.model), on=on_date, reading=reading)
     except (EvaluationError, KeyError) as e:
         _fail([f"casus: {e.args[0] if e.args else e}"])
-    doc = {"request": loaded.model.id, "file": str(request_file), "evaluation": result.to_dict()}
+    doc = evaluation_doc(loaded.model.id, request_file, result.to_dict())
     if as_json:
         _print_json(doc)
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -48,4 +47,6 @@ def world(extra: list[Path] | None) -> Any:
 
 
 def print_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    from casus.cli.fast import print_json as write
+
+    write(doc)

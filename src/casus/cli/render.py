@@ -141,12 +141,15 @@ def print_evaluation(
     c.print(ot)
     if o.get("difference"):
         c.print(f"[yellow]{escape(o['difference'])}[/]")
-    if o.get("conflict"):
-        k = o["conflict"]
+    for word in ("conflict", "priority"):
+        k = o.get(word)
+        if not k:
+            continue
         organs = ", ".join(f"{x['organ']} ({x['provision']})" for x in k["provisions"])
+        why = k["rule"] + (f": {k['resolved_by']['label']}" if k["resolved_by"] else "")
         c.print(
-            f"[yellow]conflict: provisions that arise name different organs: {escape(organs)}; "
-            f"{escape(k['chosen'])} decided here ({escape(k['rule'])})[/]"
+            f"[yellow]{word}: provisions that arise name different organs: {escape(organs)}; "
+            f"{escape(k['chosen'])} decided here ({escape(why)})[/]"
         )
     for n in o.get("nearest_in_force", []):
         when = ", ".join(

@@ -22,6 +22,7 @@ import typer
 from casus.cli import common
 from casus.cli.common import JsonOption, fail
 from casus.cli.common import print_json as _print_json
+from casus.cli.recorded import current_from_store
 
 if TYPE_CHECKING:
     from casus.model.case import Case
@@ -127,7 +128,7 @@ def recorded_world(
     # Only a built-in case is seeded into the store; one given with --data never is.
     builtin = None if case_id in from_files else world.cases.get(case_id)
     if cutoff is None:
-        case = _fast_current(builtin, case_id, db)
+        case = current_from_store(world, builtin, case_id, db)
         if case is not None:
             return (
                 world if case is builtin else replace(world, cases={**world.cases, case_id: case})
@@ -153,35 +154,6 @@ def recorded_world(
     if recorded == builtin:
         return world
     return replace(world, cases={**world.cases, case_id: recorded})
-
-
-def _fast_current(builtin: Case | None, case_id: str, db: str | None) -> Case | None:
-    """The case from the default SQLite store without SQLAlchemy, when it is simply there."""
-    from casus.model.case import Case
-    from casus.store import layout
-    from casus.store.canonical import model_text, sha256_text
-    from casus.store.engine import resolve
-    from casus.store.errors import StoreError
-    from casus.store.fastread import read_projection
-
-    try:
-        target = resolve(db)
-    except StoreError:
-        return None
-    if target.backend != "sqlite" or target.path is None:
-        return None
-    found = read_projection(target.path, case_id)
-    if found is None:
-        return None
-    if builtin is not None:
-        if found.state_sha256 == sha256_text(model_text(builtin)):
-            return builtin
-        if found.head_command_id.startswith(layout.BUILTIN_COMMAND_PREFIX):
-            return None  # the built-in data changed since it was seeded: reseed on the slow path
-    try:
-        return Case.model_validate_json(found.state)
-    except ValueError:  # recorded by an older casus: the store's own path explains it
-        return None
 
 
 def _cases_in_files(data: list[Path] | None) -> set[str]:

@@ -51,7 +51,7 @@ from casus.model.common import Value
 from casus.model.explain import Node
 from casus.model.instrument import Instrument, Provision, ProvisionVersion
 from casus.model.logic import v_and, v_or
-from casus.model.organization import Organization, VotingRule
+from casus.model.organization import Organization, Priority, VotingRule
 from casus.model.rules import Assumption, Obligation, Situation, Values
 from casus.model.world import World
 from casus.vote.rules import VoteResult, decide
@@ -383,6 +383,7 @@ class Suspended:
     towards: str
     since: dt.date
     what: str
+    contested: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,12 +406,19 @@ class Question:
     # When no provision with a casus is in force on the date: the nearest dates each one was or
     # will be in force (a gap in the law is its own outcome, not a refusal).
     nearest_in_force: tuple[dict[str, str | None], ...] | None = None
+    # The organization's labelled priorities in force on the date.
+    priorities: tuple[Priority, ...] = ()
     # Immutable parts of answers, shared between runs (a state bound with a value, and why).
     _bound: dict[tuple[str, Value, str], BoundState] = field(default_factory=dict)
     # By the identity of a Deciding of this question (they live as long as it does).
     _assumption_sets: dict[int, tuple[AssumptionUsed, ...]] = field(default_factory=dict)
     _obligations: dict[tuple[Any, ...], tuple[tuple[ObligationResult, ...], tuple[Node, ...]]] = (
         field(default_factory=dict)
+    )
+    # The decision table: for each tuple of casus values met so far, the deciding organ, the
+    # basis and the consequence (at most 4^n entries for n provisions).
+    _decisions: dict[tuple[Value, ...], tuple[Deciding | None, Value, str | None]] = field(
+        default_factory=dict
     )
 
     def _assumptions_with(self, deciding: Deciding | None) -> tuple[AssumptionUsed, ...]:
@@ -456,8 +464,8 @@ class Question:
 
     def primary(self, arisen: Sequence[Value]) -> Considered | None:
         """The provision whose organ decides: the first cited one with a deciding organ; without
-        citations, one the requester may invoke whose casus is most clearly met, the strongest
-        consequence first."""
+        citations, the one a labelled priority prefers among those that arise, else one the
+        requester may invoke whose casus is most clearly met, the strongest consequence first."""
         candidates = [
             (p, v) for p, v in zip(self.provisions, arisen, strict=True) if p.decided_by is not None
         ]
@@ -466,6 +474,9 @@ class Question:
         for p, _ in candidates:
             if p.cited:
                 return p
+        preferred = self.prioritised(arisen)
+        if preferred is not None:
+            return preferred[1]
         return min(
             candidates,
             key=lambda c: (
@@ -475,27 +486,63 @@ class Question:
             ),
         )[0]
 
-    def conflict(self, arisen: Sequence[Value]) -> dict[str, Any] | None:
-        """Provisions that arise (and may be invoked) but name different deciding organs: a
-        conflict the data resolves by no labelled priority. Which one decides, and why, is said."""
-        arising = [
+    def _arising(self, arisen: Sequence[Value]) -> list[Considered]:
+        """The provisions with a deciding organ that arise and that the requester may invoke."""
+        return [
             p
             for p, v in zip(self.provisions, arisen, strict=True)
             if p.decided_by is not None and v is YES and p.entitled is YES
         ]
+
+    def prioritised(self, arisen: Sequence[Value]) -> tuple[Priority, Considered] | None:
+        """The labelled priority that settles which organ decides among the provisions that
+        arise and name different organs, and the provision it prefers; None if none does."""
+        arising = self._arising(arisen)
+        if len({p.decided_by for p in arising}) < 2:
+            return None
+        by_ref = {p.ref: p for p in arising}
+        for priority in self.priorities:
+            chosen = by_ref.get(priority.prefer)
+            if chosen is not None and all(
+                p.ref in priority.over for p in arising if p.decided_by != chosen.decided_by
+            ):
+                return priority, chosen
+        return None
+
+    def conflict(self, arisen: Sequence[Value]) -> dict[str, Any] | None:
+        """Provisions that arise (and may be invoked) but name different deciding organs. Which
+        one decides, and why, is said: by a labelled priority (`resolved_by`), else by the
+        citation or the ranking, the data then giving no priority between them."""
+        arising = self._arising(arisen)
         if len({p.decided_by for p in arising}) < 2:
             return None
         chosen = self.primary(arisen)
         assert chosen is not None
-        return {
+        settled = self.prioritised(arisen)
+        record: dict[str, Any] = {
             "kind": "deciding_organ",
             "provisions": [{"provision": p.cite, "organ": p.decided_by} for p in arising],
             "chosen": chosen.cite,
-            "rule": "the first provision cited"
-            if chosen.cited
-            else "no provision cited: the one the requester may invoke whose casus is most "
-            "clearly met, the strongest consequence first",
+            "resolved_by": None,
         }
+        if settled is not None and settled[1] is chosen:
+            priority = settled[0]
+            record["rule"] = f"the labelled priority '{priority.id}' ({priority.basis})"
+            record["resolved_by"] = {
+                "priority": priority.id,
+                "basis": priority.basis,
+                "label": priority.label,
+                "valid_from": priority.valid_from.isoformat(),
+                "sources": list(priority.sources),
+            }
+        elif chosen.cited:
+            record["rule"] = "the first provision cited"
+        else:
+            record["rule"] = (
+                "no provision cited: the one the requester may invoke whose casus is most "
+                "clearly met, the strongest consequence first"
+            )
+        return record
 
     def deciding(self, provision: Considered | None) -> Deciding | None:
         if provision is None or provision.decided_by is None:
@@ -528,14 +575,25 @@ class Question:
     ) -> tuple[Deciding | None, VoteResult | None, Outcome, Value]:
         """Stages 6–7 over the casus values: the deciding organ, its vote, and the outcome.
         `votes` keeps one vote per deciding organ across calls with the same positions."""
-        deciding = self.deciding(self.primary(arisen))
+        key = tuple(arisen)
+        row = self._decisions.get(key)
+        if row is None:
+            if len(self._decisions) >= 4096:
+                self._decisions.clear()
+            row = (
+                self.deciding(self.primary(arisen)),
+                self.basis(arisen),
+                self.consequence(arisen),
+            )
+            self._decisions[key] = row
+        deciding, basis, consequence = row
         if votes is None or id(deciding) not in votes:
             vote = deciding.vote(positions) if deciding is not None else None
             if votes is not None:
                 votes[id(deciding)] = vote
         else:
             vote = votes[id(deciding)]
-        label, value = self.decide_outcome(self.basis(arisen), vote, self.consequence(arisen))
+        label, value = self.decide_outcome(basis, vote, consequence)
         return deciding, vote, label, value
 
     # --- 8. obligations ----------------------------------------------------------------------
@@ -576,7 +634,16 @@ class Question:
                 states: list[BoundState] = []
                 for s in bearers:
                     sp = self.suspended.get(s)
-                    if sp is not None:
+                    if sp is not None and sp.contested:
+                        states.append(
+                            self._state(
+                                s,
+                                v_and((arises, CONTESTED)),
+                                f"contested whether its obligations towards {sp.towards} are "
+                                f"suspended since {sp.since.isoformat()}: {sp.contested}",
+                            )
+                        )
+                    elif sp is not None:
                         states.append(
                             self._state(
                                 s,
@@ -705,7 +772,8 @@ class Question:
             outcome["nearest_in_force"] = [dict(n) for n in self.nearest_in_force]
         conflict = self.conflict(main_values)
         if conflict is not None:
-            outcome["conflict"] = conflict
+            # Settled by a labelled priority, it is no conflict: it is said which priority.
+            outcome["priority" if conflict["resolved_by"] else "conflict"] = conflict
         outcome["by_reading"] = by_reading_outcome
         obligations, ob_nodes = self.obligations(main_values, vote)
 
@@ -718,16 +786,7 @@ class Question:
         if deciding is not None:
             children.append(deciding.node(vote, inv.positions, inv.position_sources))
         if conflict is not None:
-            organs = ", ".join(f"{c['organ']} ({c['provision']})" for c in conflict["provisions"])
-            children.append(
-                Node(
-                    f"conflict: provisions that arise name different organs: {organs}; the data "
-                    f"gives no priority between them, so {conflict['chosen']} decides here by "
-                    f"this rule: {conflict['rule']}",
-                    CONTESTED,
-                    tuple(c["provision"] for c in conflict["provisions"]),
-                )
-            )
+            children.append(conflict_node(conflict))
         if ob_nodes:
             children.append(
                 Node(
@@ -836,11 +895,20 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
             )
         )
     entitled = v_or(p.entitled for p in provisions) if provisions else NO
+    applied = [sp for sp in org.suspensions if sp.towards == inv.affected_state and sp.covers(on)]
     suspended = {
-        sp.bearer: Suspended(sp.towards, sp.valid_from, sp.what)
-        for sp in org.suspensions
-        if sp.towards == inv.affected_state and sp.covers(on)
+        sp.bearer: Suspended(sp.towards, sp.valid_from, sp.what, sp.contested) for sp in applied
     }
+    # What the answer rests on beyond the provisions: the suspensions that apply, and the
+    # requester's membership event.
+    for sp in applied:
+        where = f"{org.id}/suspensions/{sp.bearer}-{sp.towards}@{sp.valid_from.isoformat()}"
+        for a in sp.assumptions:
+            assumptions.setdefault(a.id + "@" + where, AssumptionUsed(a.id, a.label, a.text, where))
+    if membership.event is not None:
+        where = f"{org.id}/members/{inv.requester.state}@{membership.event.date.isoformat()}"
+        for a in membership.event.assumptions:
+            assumptions.setdefault(a.id + "@" + where, AssumptionUsed(a.id, a.label, a.text, where))
     nearest = None
     if not provisions and resolved.gaps:
         nearest = tuple(
@@ -876,6 +944,29 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
         suspended=suspended,
         assumptions=tuple(assumptions.values()),
         nearest_in_force=nearest,
+        priorities=tuple(p for p in org.priorities if p.covers(on)),
+    )
+
+
+def conflict_node(conflict: dict[str, Any]) -> Node:
+    """The explanation of which organ decides when provisions naming different organs arise."""
+    organs = ", ".join(f"{c['organ']} ({c['provision']})" for c in conflict["provisions"])
+    provisions = tuple(c["provision"] for c in conflict["provisions"])
+    head = f"provisions that arise name different organs: {organs}"
+    settled = conflict["resolved_by"]
+    if settled is None:
+        return Node(
+            f"conflict: {head}; the data gives no priority between them, so "
+            f"{conflict['chosen']} decides here by this rule: {conflict['rule']}",
+            CONTESTED,
+            provisions,
+        )
+    return Node(
+        f"priority: {head}; {conflict['chosen']} decides by the labelled priority "
+        f"'{settled['priority']}' ({settled['basis']}, from {settled['valid_from']}): "
+        f"{settled['label']}",
+        YES,
+        (*provisions, *(f"source:{s}" for s in settled["sources"])),
     )
 
 

@@ -25,7 +25,9 @@ class Value(StrEnum):
 class Frozen(BaseModel):
     """Base of every file-backed model: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
 
 Id = Annotated[

@@ -105,6 +105,11 @@ class ObligationSuspension(Dated):
     bearer: StateCode
     towards: StateCode
     what: str
+    contested: str | None = Field(
+        default=None,
+        description="When sources dispute whether the obligations are suspended at all: who "
+        "says what. The bearer's duty towards the other party is then contested, not settled.",
+    )
     sources: list[Id] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list)
 
@@ -113,6 +118,26 @@ class Chair(Dated):
     state: StateCode
     person: str
     office: str
+    sources: list[Id] = Field(min_length=1)
+
+
+class Priority(Dated):
+    """Which provision's organ decides when provisions that arise name different organs: a
+    labelled choice, with its sources. Without one, such provisions are a reported conflict."""
+
+    id: Id
+    prefer: str = Field(
+        description="The provision (instrument/eid) whose organ decides, e.g. rio-treaty/art_6."
+    )
+    over: list[str] = Field(
+        min_length=1,
+        description="The provisions (instrument/eid) it takes priority over when both arise.",
+    )
+    basis: Literal["text", "practice", "interpretation"] = Field(
+        description="Where the priority comes from: the treaty's text, the organs' practice, "
+        "or an interpretation (attributed in `label`)."
+    )
+    label: str = Field(description="What the priority is and, for an interpretation, whose.")
     sources: list[Id] = Field(min_length=1)
 
 
@@ -129,6 +154,10 @@ class Organization(Frozen):
     organs: list[Organ] = Field(min_length=1)
     chairs: list[Chair] = Field(default_factory=list)
     suspensions: list[ObligationSuspension] = Field(default_factory=list)
+    priorities: list[Priority] = Field(
+        default_factory=list,
+        description="Labelled priorities between provisions that name different deciding organs.",
+    )
 
     def organ(self, organ_id: str) -> Organ | None:
         for o in self.organs:

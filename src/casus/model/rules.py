@@ -354,9 +354,6 @@ else:
         ),
     ]
 
-for _cls in CONDITIONS:
-    _cls.model_rebuild()
-
 
 Uses = Callable[[str], "Expr | None"]
 
@@ -388,8 +385,11 @@ def places_of(expr: Expr, uses: Uses | None = None) -> list[str]:
 
 
 def _proposition(name: str, cite: str) -> Compiled:
-    missing_statement = (
-        f"{name}: undetermined, missing: no claim about it counts under this reading"
+    # What no claim speaks to reads the same in every run: its node is built once.
+    missing_node = Node(
+        f"{name}: undetermined, missing: no claim about it counts under this reading",
+        UNDETERMINED,
+        (cite,),
     )
 
     def value(values: Values) -> Value:
@@ -401,7 +401,7 @@ def _proposition(name: str, cite: str) -> Compiled:
         if pv is None:
             if name not in missing:
                 missing.append(name)
-            return UNDETERMINED, Node(missing_statement, UNDETERMINED, (cite,))
+            return UNDETERMINED, missing_node
         v = pv.value
         if v is UNDETERMINED:
             if name not in missing:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from casus.model.canonical import model_text, sha256_text
 from casus.model.case import Case
 from casus.model.instrument import Instrument
 from casus.model.organization import Organization
@@ -24,6 +25,20 @@ class World:
     cases: dict[str, Case] = field(default_factory=dict)
     areas: dict[str, Area] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
+    # Each case's canonical digest, kept with the case it was computed from (a world made by
+    # `dataclasses.replace` with another case under the same id shares this dict, and the
+    # identity check keeps it from answering for that case). Filled as digests are asked for;
+    # the loader fills it for the data files' cases before the world is cached.
+    _digests: dict[str, tuple[Case, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def case_digest(self, case: Case) -> str:
+        """The SHA-256 of the case's canonical JSON (what the store records its state as)."""
+        found = self._digests.get(case.id)
+        if found is not None and found[0] is case:
+            return found[1]
+        digest = sha256_text(model_text(case))
+        self._digests[case.id] = (case, digest)
+        return digest
 
     def defined(self, ref: str, on: dt.date) -> tuple[str, Expr] | None:
         """What the provision `ref` (instrument/eid) defines on the date: the citation of the

@@ -224,7 +224,8 @@ def compare_organization(
         atop_text = f"{_show(atop_pairs)} ({cite}, {rows_cited})" if atop else "not a member"
         casus_text = _show(periods)
         suspended = [
-            f"obligations of {s.bearer} towards {s.towards} suspended from {s.valid_from.isoformat()}"
+            f"obligations of {s.bearer} towards {s.towards} "
+            f"{'contested' if s.contested else 'suspended'} from {s.valid_from.isoformat()}"
             for s in org.suspensions
             if state in (s.towards,)
         ]

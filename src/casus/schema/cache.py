@@ -17,9 +17,16 @@ import os
 import pickle
 import sys
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 from casus.model.world import World
+
+
+def builtin_files() -> list[Path]:
+    """The built-in data files, in a stable order."""
+    root = Path(str(resources.files("casus") / "data"))
+    return sorted(root.rglob("*.yaml"))
 
 
 def _directory() -> Path:

@@ -12,7 +12,6 @@ import difflib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from casus.model.request import RequestFile
 from casus.model.rules import Condition, Expr, PlaceIn, UsesProvision
 from casus.model.sources import SourceFile
 from casus.model.world import World
+from casus.schema.cache import builtin_files as builtin_files
 from casus.schema.errors import DataError, FileError
 from casus.schema.translate import clean_loc, found, message, show_path
 from casus.schema.yamlio import load_plain, load_positioned, position, read_text
@@ -484,6 +484,17 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
                         f"expected a known instrument, found '{m.founding_instrument}'",
                     )
                 )
+            for k, priority in enumerate(m.priorities):
+                for where, ref in [(("prefer",), priority.prefer)] + [
+                    (("over", i), r) for i, r in enumerate(priority.over)
+                ]:
+                    if not _provision_exists(world, ref):
+                        problems.append(
+                            (
+                                ("priorities", k, *where),
+                                f"expected instrument/eid of a known provision, found '{ref}'",
+                            )
+                        )
             for o, organ in enumerate(m.organs):
                 for r, rule in enumerate(organ.voting):
                     if rule.provision and not _provision_exists(world, rule.provision):
@@ -555,11 +566,6 @@ def _provision_exists(world: World, ref: str) -> bool:
 # --- the world --------------------------------------------------------------------------------
 
 
-def builtin_files() -> list[Path]:
-    root = Path(str(resources.files("casus") / "data"))
-    return sorted(root.rglob("*.yaml"))
-
-
 def assemble(files: Sequence[Loaded]) -> tuple[World, list[FileError]]:
     world = World()
     errors: list[FileError] = []
@@ -616,6 +622,8 @@ def load_world(extra: Iterable[Path] = (), *, builtin: bool = True, cache: bool 
             return cached
     world = _load_world(paths)
     if cache_key is not None:
+        for case in world.cases.values():
+            world.case_digest(case)  # cached with the world: a later run compares without dumping
         world_cache.write(cache_key, world)
     return world
 

@@ -9,32 +9,26 @@ with `case_text` too.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from casus.model.canonical import canonical_json, model_text, sha256_text
 from casus.store.layout import ITEM_FIELDS
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel
+__all__ = [
+    "GENESIS",
+    "canonical_json",
+    "case_text",
+    "event_content",
+    "event_hash",
+    "model_text",
+    "sha256_text",
+    "split_state",
+]
 
 #: The "previous hash" of the first event of every case.
 GENESIS = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    """One text for one value: sorted keys, no insignificant spaces, UTF-8 kept as is.
-
-    NaN and infinities are refused, since JSON has no spelling for them that every reader agrees on.
-    """
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def format_time(moment: dt.datetime) -> str:
@@ -71,11 +65,6 @@ def event_content(
 def event_hash(prev_hash: str, content: str) -> str:
     """SHA-256 of the previous event's hash chained with this event's canonical content."""
     return sha256_text(prev_hash + "\n" + content)
-
-
-def model_text(model: BaseModel) -> str:
-    """A model's canonical JSON: what a case's state is stored and compared as."""
-    return canonical_json(model.model_dump(mode="json", by_alias=True))
 
 
 def split_state(state: Mapping[str, Any]) -> tuple[str, dict[str, list[str]]]:
