@@ -252,6 +252,12 @@ _HANDLERS = {
 }
 
 
+#: The events `position_rows` gives rows for; no other event touches the positions table.
+POSITION_EVENTS = frozenset(
+    {"case_imported", "decision_recorded", "position_cast", "position_changed"}
+)
+
+
 def position_rows(
     event_type: str, payload: dict[str, Any]
 ) -> tuple[bool, list[tuple[str, str, str]]]:

@@ -44,7 +44,7 @@ from casus.store.canonical import GENESIS, case_text, model_text, sha256_text, s
 from casus.store.engine import Target, make_engine, resolve, translated
 from casus.store.errors import Conflict, InvalidCommand, StoreError, UnknownCase
 from casus.store.events import Command, CommandError, Event, chained
-from casus.store.fold import Fold, Rejected, State, position_rows
+from casus.store.fold import POSITION_EVENTS, Fold, Rejected, State, position_rows
 from casus.store.migrate import ensure_schema
 from casus.store.validate import case_fields, fields_text, validate_case, validate_change
 
@@ -342,6 +342,8 @@ class Store:
         return state, models
 
     def _project_positions(self, conn: Connection, e: Event) -> None:
+        if e.type not in POSITION_EVENTS:
+            return
         replace_all, casts = position_rows(e.type, e.data())
         p = tables.positions
         current = p.c.superseded_by.is_(None)
