@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from casus.cli import serve_command, store_commands
+from casus.cli import browse_command, serve_command, store_commands
 from casus.cli.common import DataOption, JsonOption
 from casus.cli.common import fail as _fail
 from casus.cli.common import parse_date as _parse_date
@@ -320,6 +320,8 @@ def schema(
 store_commands.register(app)
 # The service's commands (serve, accounts) live in their own module.
 serve_command.register(app)
+# Browsing the model (instruments, provisions, show, members, places, propositions, --version).
+browse_command.register(app)
 
 
 def main() -> None:
