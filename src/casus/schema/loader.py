@@ -33,7 +33,7 @@ from casus.schema import limits
 from casus.schema.cache import builtin_files as builtin_files
 from casus.schema.errors import DataError, FileError, cap
 from casus.schema.translate import clean_loc, found, message, show_path
-from casus.schema.yamlio import load_plain, load_positioned, position, read_text, scan
+from casus.schema.yamlio import load_plain, locate, read_text, scan
 
 KINDS: dict[str, type[BaseModel]] = {
     "instrument": Instrument,
@@ -63,7 +63,7 @@ class Loaded:
     text: str
 
     def locate(self, loc: Loc, msg: str) -> FileError:
-        line, col = position(load_positioned(self.text), loc)
+        ((line, col),) = locate(self.text, [loc])
         return FileError(self.shown, line, col, show_path(loc), msg)
 
 
@@ -80,10 +80,9 @@ def _errors_at(
 ) -> list[FileError]:
     """The problems located in the file: at most `limits.max_errors()`, then '… and K more'."""
     limit = limits.max_errors()
-    doc = load_positioned(text)
     out = []
-    for loc, msg in problems[:limit]:
-        line, col = position(doc, loc)
+    first = problems[:limit]
+    for (loc, msg), (line, col) in zip(first, locate(text, [loc for loc, _ in first]), strict=True):
         out.append(FileError(shown, line, col, show_path(loc), msg, warning=warning))
     if len(problems) > limit:
         out.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,6 +255,15 @@ class _Scan:
     stack: list[_Frame] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)
     nodes: int = 0
+    want: set[tuple[str, ...]] | None = None  # paths (parts as text) whose positions are asked for
+    marks: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, event: NodeEvent, path: tuple[int | str, ...]) -> None:
+        if self.want is None or event.start_mark is None:
+            return
+        key = tuple(str(p) for p in path)
+        if key in self.want and key not in self.marks:
+            self.marks[key] = (event.start_mark.line + 1, event.start_mark.column + 1)
 
     def error(self, event: NodeEvent, path: tuple[int | str, ...], message: str) -> None:
         mark = event.start_mark
@@ -325,18 +335,45 @@ def scan(text: str, shown: str) -> list[FileError]:
     value is built: nesting depth, values (aliases expanded), items per list or mapping, text
     length, and control characters in text. A document too deep or too large is refused at the
     event that crosses the limit. A syntax error is left to `load_plain`, which reports it."""
-    s = _Scan(shown)
+    return _walk(text, shown, None).errors
+
+
+def locate(text: str, locs: Sequence[tuple[int | str, ...]]) -> list[tuple[int | None, int | None]]:
+    """1-based line and column of each path, or of its nearest ancestor that exists (for a
+    mapping key, the key's position; for a list item, the item's), read from the C parser's
+    events: one pass, whatever the number of paths."""
+    want = {tuple(str(p) for p in loc[:i]) for loc in locs for i in range(len(loc) + 1)}
+    s = _walk(text, "", want)
+    out: list[tuple[int | None, int | None]] = []
+    for loc in locs:
+        key = tuple(str(p) for p in loc)
+        found: tuple[int | None, int | None] = (None, None)
+        for i in range(len(key), -1, -1):
+            if key[:i] in s.marks:
+                found = s.marks[key[:i]]
+                break
+        out.append(found)
+    return out
+
+
+def _walk(text: str, shown: str, want: set[tuple[str, ...]] | None) -> _Scan:
+    s = _Scan(shown, want=want)
     try:
         for event in _plain().parse(text):
             if isinstance(event, ScalarEvent):
                 path, is_key = s.begin(event)
+                s.mark(event, (*path, event.value) if is_key else path)
                 s.nodes += 1
                 s.text(event, path, is_key)
                 if event.anchor:
                     s.sizes[event.anchor] = 1
                 s.end(event.value)
             elif isinstance(event, CollectionStartEvent):
-                path, _is_key = s.begin(event)
+                path, is_key = s.begin(event)
+                if not s.stack and s.want is not None:
+                    s.marks.setdefault((), (1, 1))  # the document itself: its first line
+                else:
+                    s.mark(event, path if not is_key else (*path, "?"))
                 s.nodes += 1
                 if len(s.stack) + 1 > limits.MAX_DEPTH:
                     s.error(
@@ -345,7 +382,7 @@ def scan(text: str, shown: str) -> list[FileError]:
                         f"expected mappings and lists nested at most {limits.MAX_DEPTH} deep, "
                         f"found deeper nesting here",
                     )
-                    return s.errors
+                    return s
                 s.stack.append(
                     _Frame(
                         path,
@@ -360,7 +397,8 @@ def scan(text: str, shown: str) -> list[FileError]:
                     s.sizes[frame.anchor] = s.nodes - frame.start
                 s.end(None)
             elif isinstance(event, AliasEvent):
-                path, _is_key = s.begin(event)
+                path, is_key = s.begin(event)
+                s.mark(event, path)
                 s.nodes += s.sizes.get(event.anchor or "", 1)
                 if s.nodes > limits.MAX_NODES:
                     s.error(
@@ -370,7 +408,7 @@ def scan(text: str, shown: str) -> list[FileError]:
                         f"counted as the values it repeats, found more with this alias "
                         f"(*{event.anchor})",
                     )
-                    return s.errors
+                    return s
                 s.end(None)
             if s.nodes > limits.MAX_NODES:
                 s.error(
@@ -378,7 +416,7 @@ def scan(text: str, shown: str) -> list[FileError]:
                     s.stack[-1].path if s.stack else (),
                     f"expected at most {limits.MAX_NODES:,} values in a file, found more",
                 )
-                return s.errors
+                return s
     except YAMLError:
         pass  # reported by load_plain, with its line and column
-    return s.errors
+    return s
