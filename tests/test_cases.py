@@ -146,3 +146,91 @@ def test_case(world: casus.World, test: dict[str, Any]) -> None:
         cited = {c for n in ev.explanation.walk() for c in n.cites}
         for c in expect["cites"]:
             assert c in cited, f"{c} is not cited in the explanation"
+
+
+# --- The Kazakhstan case's record: what a reader of the replay must find in it --------------
+
+KZ_SEED_PROPOSITIONS = {
+    # the seed article's own claims, each with its status; the other side beside it where a
+    # source for it was found
+    "unrest_coordinated_by_foreign_special_services": None,
+    "foreign_invasion": "no",
+    "foreign_militants_among_attackers": "no",
+    "operation_lawful": "no",
+    "operation_only_option": "no",
+}
+
+
+def _kz_replay() -> dict[str, Any]:
+    world = casus.load_world()
+    return casus.replay(world, "kz-2022").to_dict()
+
+
+def test_kz_default_reading_is_every_claim_and_the_evaluation_says_so() -> None:
+    doc = _kz_replay()
+    assert doc["default_reading"] == "all"
+    evaluation = doc["requests"][0]["evaluation"]
+    assert evaluation["reading"] == "all"
+
+
+def test_kz_state_broadcasters_are_not_independent_media() -> None:
+    doc = _kz_replay()
+    kinds = {a["id"]: (a["kind"], a["state"]) for a in doc["actors"]}
+    assert kinds["qazaqtv"] == ("government", "KZ")
+    assert kinds["russian-tv"] == ("government", "RU")
+    independent = next(r for r in doc["readings"] if r["id"] == "independent")
+    assert "government" not in (independent["actor_kinds"] or [])
+
+
+def test_kz_seed_article_claims_are_attributed_with_the_other_side() -> None:
+    doc = _kz_replay()
+    by_prop: dict[str, list[dict[str, Any]]] = {}
+    for c in doc["claims"]:
+        by_prop.setdefault(c["proposition"], []).append(c)
+    for prop, other_side in KZ_SEED_PROPOSITIONS.items():
+        claims = by_prop.get(prop, [])
+        seed = [c for c in claims if c["by"] == "seed-article"]
+        assert seed, f"no seed-article claim on {prop}"
+        assert all(c["status"] in {"disputed", "unverified"} for c in seed), prop
+        assert all(c["quote"] and c["sources"] for c in seed), prop
+        if other_side:
+            assert any(c["value"] == other_side and c["by"] != "seed-article" for c in claims), prop
+
+
+def test_kz_critics_characterizations_are_claims_by_those_who_made_them() -> None:
+    doc = _kz_replay()
+    claims = {c["id"]: c for c in doc["claims"]}
+    for prop in ("deployment_is_intervention", "deployment_is_occupation"):
+        values = {c["value"] for c in claims.values() if c["proposition"] == prop}
+        assert values == {"yes", "no"}, prop
+    assert claims["ablyazov-occupation"]["by"] == "ablyazov"
+    assert claims["ablyazov-occupation"]["status"] == "unverified"
+
+
+def test_kz_death_toll_keeps_every_figure_with_its_source() -> None:
+    doc = _kz_replay()
+    sources = set(doc["sources"])
+    figures: dict[str, set[str]] = {}
+    for c in doc["claims"]:
+        if c["proposition"].startswith("death_toll_"):
+            assert c["sources"], c["id"]
+            assert set(c["sources"]) <= sources, c["id"]
+            figures.setdefault(c["proposition"], set()).add(c["by"])
+    for n in (164, 225, 227, 230, 232, 238, 241):
+        assert f"death_toll_{n}" in figures, n
+    assert "fidh" in figures["death_toll_238"]
+    assert "hrw" in figures["death_toll_232"]
+    assert "ngo-coalition-2022-07" in figures["death_toll_241"]
+    assert "death_toll_above_official_figures" in figures
+
+
+def test_kz_independent_reporting_beyond_hrw_meduza_and_bne() -> None:
+    doc = _kz_replay()
+    by = {c["by"] for c in doc["claims"]}
+    assert {"amnesty", "ohchr", "ap", "us-secretary-of-state"} <= by
+    timeline_sources = {s for e in doc["timeline"] for s in e["sources"]}
+    assert {
+        "osce-pa-2022-01-06",
+        "ena-2022-01-11-osce-chair",
+        "europarl-2022-01-20-resolution",
+    } <= (timeline_sources)
