@@ -150,7 +150,6 @@ def evaluate(
     """Evaluate a hypothetical request against the built-in instruments on a date."""
     from casus.cli.fast import evaluation_doc
     from casus.evaluation.engine import EvaluationError
-    from casus.evaluation.engine import evaluate as run_evaluate
     from casus.evaluation.invocation import from_request_file
     from casus.schema.errors import DataError
     from casus.schema.loader import check_references, load_file
@@ -167,10 +166,9 @@ def evaluate(
             [str(x) for x in ref_errors] + [f"casus: {len(ref_errors)} error(s) in {request_file}"]
         )
     try:
-        result = run_evaluate(world, from_request_file(loaded.model), on=on_date, reading=reading)
+        doc = evaluation_doc(world, from_request_file(loaded.model), request_file, on_date, reading)
     except (EvaluationError, KeyError) as e:
         _fail([f"casus: {e.args[0] if e.args else e}"])
-    doc = evaluation_doc(loaded.model.id, request_file, result.to_dict())
     if as_json:
         _print_json(doc)
         return
