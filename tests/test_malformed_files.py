@@ -61,10 +61,15 @@ class Scenario:
     dirs: tuple[str, ...] = ()  # directories created in the run directory
     ok: tuple[str, ...] = ()  # for a valid run: the exact stdout lines
     bug: str | None = None  # a known bug in src/: the scenario is a strict xfail
+    data: tuple[str, ...] = ()  # files given with --data
+    warnings: tuple[str, ...] = ()  # for a valid run: the exact warning lines on stderr
+    env: tuple[tuple[str, str], ...] = ()  # environment variables of the run
+    total: int | None = None  # the errors the summary counts, when more than are shown
 
     @property
     def summary(self) -> str:
-        return f"casus: {len(self.errors)} error(s) in {len(self.args)} file(s)"
+        total = self.total if self.total is not None else len(self.errors)
+        return f"casus: {total} error(s) in {len(self.args)} file(s)"
 
 
 def bad(
@@ -564,6 +569,255 @@ SCENARIOS: list[Scenario] = [
             f"kind_list.yaml:1:1: kind: expected one of {KINDS}, found a list of 1 item",
         ),
     ),
+    # --- limits (casus.schema.limits; docs/reference/limits.md) --------------------------------
+    bad(
+        "limit-file-size",
+        "big.yaml",
+        "kind: sources\nsources: []\n" + "#" * (4 * 1024 * 1024 - 26) + "\n",
+        ["big.yaml: expected a file of at most 4 MiB (4,194,304 bytes), found 4,194,305 bytes"],
+    ),
+    Scenario(
+        "limit-not-a-regular-file",
+        {},
+        ("sources.yaml", "/dev/null"),
+        ("/dev/null: expected a regular file, found a character device",),
+    ),
+    bad(
+        "limit-nesting-depth",
+        "deep.yaml",
+        "kind: sources\nsources:\n" + "".join(f"{'  ' * i}- x{i}:\n" for i in range(40)),
+        [
+            "deep.yaml:34:65: sources[0].x0[0].x1[0].x2[0].x3[0].x4[0].x5[0].x6[0].x7[0].x8[0].x9[0].x10[0].x11[0].x12[0].x13[0].x14[0].x15[0].x16[0].x17[0].x18[0].x19[0].x20[0].x21[0].x22[0].x23[0].x24[0].x25[0].x26[0].x27[0].x28[0].x29[0].x30[0]: expected mappings and lists nested at most 64 deep, found deeper nesting here",
+        ],
+    ),
+    bad(
+        "limit-alias-expansion",
+        "bomb.yaml",
+        "kind: sources\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+            for p, n in zip("abcde", "bcdef", strict=True)
+        )
+        + "sources: []\n",
+        [
+            "bomb.yaml:7:12: f[1]: expected at most 250,000 values in a file, each alias counted as the values it repeats, found more with this alias (*e)",
+        ],
+    ),
+    bad(
+        "limit-items-in-a-list",
+        "long.yaml",
+        patched("sources.yaml", ("sources:\n", "x: [" + ", ".join(["1"] * 5001) + "]\nsources:\n")),
+        [
+            "long.yaml:3:15005: x: expected at most 5,000 items in a list, found more (item 5,001 is here)",
+        ],
+    ),
+    bad(
+        "limit-keys-in-a-mapping",
+        "wide.yaml",
+        patched(
+            "sources.yaml",
+            ("sources:\n", "x: {" + ", ".join(f"k{i}: 1" for i in range(5001)) + "}\nsources:\n"),
+        ),
+        [
+            "wide.yaml:3:48895: x: expected at most 5,000 keys in a mapping, found more (item 5,001 is here)",
+        ],
+    ),
+    bad(
+        "limit-text-length",
+        "text.yaml",
+        patched("sources.yaml", ("title: Test news report", "title: " + "x" * 100_001)),
+        [
+            "text.yaml:10:12: sources[1].title: expected a text of at most 100,000 characters, found 100,001",
+        ],
+    ),
+    bad(
+        "control-character-escaped-in-a-text",
+        "escape.yaml",
+        patched("sources.yaml", ("title: Test news report", 'title: "Test \\e[31mnews\\e[0m"')),
+        [
+            "escape.yaml:10:12: sources[1].title: expected a text without control characters (only newline and tab), found U+001B at character 6",
+        ],
+    ),
+    bad(
+        "control-character-written-as-itself",
+        "raw.yaml",
+        patched("sources.yaml", ("title: Test news report", "title: Test \x1b[31mnews")),
+        [
+            "raw.yaml:10:17: expected text without control characters (only newline and tab), found U+001B",
+        ],
+    ),
+    Scenario(
+        "limit-errors-per-file",
+        {
+            "many.yaml": "kind: sources\nsources:\n"
+            + "".join(f"  - id: BAD-{i}\n    title: T\n    publisher: P\n" for i in range(7))
+        },
+        ("many.yaml",),
+        (
+            "many.yaml:3:5: sources[0].id: expected a lower-case identifier (letters, digits, '.', '_', '-'), found 'BAD-0'",
+            "many.yaml:6:5: sources[1].id: expected a lower-case identifier (letters, digits, '.', '_', '-'), found 'BAD-1'",
+            "many.yaml:9:5: sources[2].id: expected a lower-case identifier (letters, digits, '.', '_', '-'), found 'BAD-2'",
+            "many.yaml: … and 4 more error(s) (not shown: CASUS_MAX_ERRORS sets how many are shown per file)",
+        ),
+        env=(("CASUS_MAX_ERRORS", "3"),),
+        total=7,
+    ),
+    # --- what was accepted silently ------------------------------------------------------------
+    Scenario(
+        "membership-before-the-founding-instrument-is-a-warning",
+        {
+            "early_member.yaml": patched(
+                "organization.yaml",
+                (
+                    "date: 2000-06-01\n        status: member\n        what: ratified the pact\n"
+                    "        sources: [tst-treaty]\n  - state: AM",
+                    "date: 1999-06-01\n        status: member\n        what: ratified the pact\n"
+                    "        sources: [tst-treaty]\n  - state: AM",
+                ),
+            )
+        },
+        ("sources.yaml", "instrument.yaml", "early_member.yaml"),
+        (),
+        ok=(
+            "ok  sources.yaml  (sources)",
+            "ok  instrument.yaml  (instrument)",
+            "ok  early_member.yaml  (organization)",
+        ),
+        warnings=(
+            "early_member.yaml:11:9: members[0].events[0].date: warning: expected a membership from the founding instrument's first version in force (tst-pact, 2000-06-01) on, found 1999-06-01 (source: tst-treaty); kept, as a state may have been a member under an earlier text",
+        ),
+    ),
+    bad(
+        "founding-instrument-of-another-organization",
+        "founding.yaml",
+        patched("organization.yaml", ("founding_instrument: tst-pact", "founding_instrument: cst")),
+        [
+            "founding.yaml:5:1: founding_instrument: expected an instrument of tst-org (or of no organization), found 'cst', an instrument of csto",
+        ],
+        before=("sources.yaml", "instrument.yaml"),
+    ),
+    bad(
+        "definition-that-leads-back-to-itself",
+        "cycle.yaml",
+        patched(
+            "instrument.yaml",
+            (
+                "        text: Decisions are taken by consensus.\n",
+                "        text: Decisions are taken by consensus.\n"
+                "        defines: {provision: tst-pact/art_12}\n",
+            ),
+        ),
+        [
+            "cycle.yaml:42:19: provisions[1].versions[0].defines.provision: expected a definition that does not lead back to itself, found the cycle tst-pact/art_12 -> tst-pact/art_12",
+        ],
+        before=("sources.yaml", "organization.yaml"),
+    ),
+    bad(
+        "casus-decided-by-an-unknown-organ",
+        "decided_by.yaml",
+        patched(
+            "instrument.yaml",
+            (
+                "decided_by: council\n          consequence: assistance\n      - valid_from",
+                "decided_by: summit\n          consequence: assistance\n      - valid_from",
+            ),
+        ),
+        [
+            "decided_by.yaml:23:11: provisions[0].versions[0].casus.decided_by: expected an organ of tst-org (council), found 'summit'",
+        ],
+        before=("sources.yaml", "organization.yaml"),
+    ),
+    bad(
+        "majority-fraction-above-one-and-below-a-half",
+        "majority.yaml",
+        patched(
+            "organization.yaml",
+            (
+                "        rule: consensus\n",
+                "        rule: majority\n        majority: {fraction: 3/2, of: parties}\n",
+            ),
+            (
+                "        provision: tst-pact/art_12\n        sources: [tst-treaty]\n    sources: [tst-treaty]\n",
+                "        provision: tst-pact/art_12\n        sources: [tst-treaty]\n    sources: [tst-treaty]\n  - id: assembly\n    name: Assembly\n"
+                "    composition: All\n    voting:\n      - valid_from: 2000-06-01\n"
+                "        rule: majority\n        majority: {fraction: 1/3, of: voting}\n"
+                "        basis: Art. 12\n        sources: [tst-treaty]\n    sources: [tst-treaty]\n",
+            ),
+        ),
+        [
+            "majority.yaml:33:20: organs[0].voting[0].majority.fraction: expected a majority fraction from 1/2 to 1 (e.g. 1/2, 2/3, 1/1), found 3/2",
+            "majority.yaml:44:20: organs[1].voting[0].majority.fraction: expected a majority fraction from 1/2 to 1 (e.g. 1/2, 2/3, 1/1), found 1/3",
+        ],
+    ),
+    bad(
+        "affected-state-and-parties-to-dispute-not-members",
+        "states_unknown.yaml",
+        patched(
+            "case.yaml",
+            (
+                "    addressed_to: Council\n",
+                "    affected_state: RU\n    parties_to_dispute: [KZ, XX]\n    addressed_to: Council\n",
+            ),
+        ),
+        [
+            "states_unknown.yaml:31:5: requests[0].affected_state: expected a state that is or was a member of tst-org, found 'RU'",
+            "states_unknown.yaml:32:30: requests[0].parties_to_dispute[1]: expected a state that is or was a member of tst-org, found 'XX'",
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "dates-written-as-date-times-or-numbers",
+        "datetimes.yaml",
+        patched(
+            "case.yaml",
+            ("date: 2022-01-05", "date: 2022-01-05T00:00:00"),
+            ("    by: gov-kz\n", "    by: gov-kz\n    date: 0\n"),
+        ),
+        [
+            "datetimes.yaml:22:5: claims[0].date: expected an ISO date YYYY-MM-DD, found the number 0",
+            "datetimes.yaml:27:5: requests[0].date: expected an ISO date YYYY-MM-DD, found '2022-01-05T00:00:00' (a date and time)",
+        ],
+        before=WORLD,
+    ),
+    bad(
+        "case-id-that-looks-like-a-path",
+        "path_id.yaml",
+        patched("case.yaml", ("id: tst-case", "id: ../x")),
+        [
+            "path_id.yaml:2:1: id: expected a lower-case identifier (letters, digits, '.', '_', '-'), never a path, found '../x'",
+        ],
+        before=WORLD,
+    ),
+    Scenario(
+        "request-given-as-data",
+        {},
+        ("sources.yaml",),
+        (
+            "request.yaml:1:1: kind: expected one of instrument, organization, case, sources, places, found 'request': a request is not data to load; evaluate it with `casus evaluate FILE --on DATE`",
+        ),
+        data=("request.yaml",),
+    ),
+    Scenario(
+        "requester-not-a-member-on-the-request-date-is-a-warning",
+        {
+            "not_member.yaml": patched(
+                "case.yaml",
+                ("state: KZ\n      office", "state: AM\n      office"),
+                ("date: 2022-01-05", "date: 1999-01-05"),
+            )
+        },
+        (*WORLD, "not_member.yaml"),
+        (),
+        ok=(
+            "ok  sources.yaml  (sources)",
+            "ok  instrument.yaml  (instrument)",
+            "ok  organization.yaml  (organization)",
+            "ok  not_member.yaml  (case)",
+        ),
+        warnings=(
+            "not_member.yaml:28:7: requests[0].requester.state: warning: expected a requester that is a member of tst-org on the request date (1999-01-05), found 'AM' not yet member; kept, as such requests are made (the evaluation reports the requester's status)",
+        ),
+    ),
     # --- and valid files pass -----------------------------------------------------------------
     Scenario(
         "valid-files",
@@ -590,8 +844,12 @@ class Outcome:
     stderr: str
 
 
-def run_validate(cwd: Path, args: tuple[str, ...]) -> Outcome:
+def run_validate(
+    cwd: Path, args: tuple[str, ...], extra_env: tuple[tuple[str, str], ...] = ()
+) -> Outcome:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("CASUS_MAX_ERRORS", None)
+    env.update(dict(extra_env))
     proc = subprocess.run(
         [sys.executable, "-m", "casus", "validate", *args],
         cwd=cwd,
@@ -605,6 +863,11 @@ def run_validate(cwd: Path, args: tuple[str, ...]) -> Outcome:
     return Outcome(proc.returncode, proc.stdout, proc.stderr)
 
 
+def argv(scenario: Scenario) -> tuple[str, ...]:
+    """The arguments of `casus validate`: the files, then each --data file."""
+    return (*scenario.args, *(x for d in scenario.data for x in ("--data", d)))
+
+
 def prepare(scenario: Scenario, where: Path) -> Path:
     """Write the scenario's files into `where` and copy the fixtures it validates beside them."""
     for name, content in scenario.files.items():
@@ -615,7 +878,7 @@ def prepare(scenario: Scenario, where: Path) -> Path:
             target.write_text(content, encoding="utf-8")
     for name in scenario.dirs:
         (where / name).mkdir()
-    for name in scenario.args:
+    for name in (*scenario.args, *scenario.data):
         if name not in scenario.files and (FIXTURES / name).is_file():
             shutil.copyfile(FIXTURES / name, where / name)
     return where
@@ -653,7 +916,7 @@ def outcomes(
     class Outcomes(dict[str, Outcome]):
         def __missing__(self, sid: str) -> Outcome:
             s = next(s for s in SCENARIOS if s.id == sid)
-            self[sid] = run_validate(prepare(s, tmp_path_factory.mktemp(s.id)), s.args)
+            self[sid] = run_validate(prepare(s, tmp_path_factory.mktemp(s.id)), argv(s), s.env)
             return self[sid]
 
     selected = {id(s) for s in map(_scenario_of, request.session.items) if s is not None}
@@ -661,13 +924,14 @@ def outcomes(
     dirs = [prepare(s, tmp_path_factory.mktemp(s.id)) for s in todo]  # mktemp: not in threads
     workers = max(2, min(8, (os.cpu_count() or 2) + 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        runs = pool.map(run_validate, dirs, [s.args for s in todo])
+        runs = pool.map(run_validate, dirs, [argv(s) for s in todo], [s.env for s in todo])
         return Outcomes(zip([s.id for s in todo], runs, strict=True))
 
 
 def check(scenario: Scenario, out: Outcome) -> None:
     if scenario.ok:
-        assert (out.returncode, out.stderr) == (0, ""), out.stderr
+        assert out.returncode == 0, out.stderr
+        assert out.stderr.splitlines() == list(scenario.warnings)
         assert out.stdout.splitlines() == list(scenario.ok)
         return
     assert out.returncode == 2, out.stderr

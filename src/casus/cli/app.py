@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from casus.cli import serve_command, store_commands
+from casus.cli import browse_command, serve_command, store_commands
 from casus.cli.common import DataOption, JsonOption
 from casus.cli.common import fail as _fail
 from casus.cli.common import parse_date as _parse_date
@@ -31,6 +31,23 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+#: The parts of the full view of a replay, in the order it prints them (`--section`); the
+#: renderer (`casus.cli.render.print_replay`) knows them by these names.
+_SECTIONS: dict[str, str] = {
+    "summary": "the case's title, organization and summary",
+    "timeline": "the dated events, with their sources",
+    "request": "each request: who asked whom, citing what",
+    "rules": "the provisions in force, their text, entitlement, and whether each casus arose",
+    "decision": "the deciding organ and its rule, the vote, computed and recorded outcomes",
+    "obligations": "the obligations that follow, per member",
+    "assumptions": "the labelled assumptions the evaluation and the case rest on",
+    "explanation": "the cited explanation tree",
+    "claims": "every claim: by whom, with what status and sources",
+    "force": "the force and every reported figure, conflicts kept",
+    "mandate": "facilities guarded, tasks, host personnel released",
+    "phases": "deployment, handover, withdrawal",
+}
 
 app.command(name="compare")(_compare)
 app.add_typer(_network_app, name="network")
@@ -60,9 +77,29 @@ def replay(
     ] = None,
     reading: Annotated[
         str | None,
-        typer.Option(help="The reading of the facts for the outcome (default: the case's)."),
+        typer.Option(
+            help="The reading of the facts for the outcome (default: the case's). Each case "
+            "defines its own: every case has requester (or alliance) and all; kz-2022 also "
+            "independent; `casus replay CASE --json` lists them under readings."
+        ),
     ] = None,
     as_json: JsonOption = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Print the full view: every part, every claim and every citation."
+        ),
+    ] = False,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            metavar="NAME",
+            help="Print these parts of the full view (repeatable): "
+            + ", ".join(f"{name} ({what})" for name, what in _SECTIONS.items())
+            + ".",
+        ),
+    ] = None,
     report: Annotated[
         Path | None,
         typer.Option(help="Where to write the HTML report (default: casus-output/CASE.html)."),
@@ -88,14 +125,18 @@ def replay(
 ) -> None:
     """Replay a case end to end, and write its HTML report.
 
-    Shows the timeline, the request, the rules in force, whether the requester was entitled,
-    whether each casus arose under each reading of the facts, the deciding organ and its rule,
-    the computed outcome beside the recorded one, the obligations, the force, the mandate and
-    the phases. With --json, prints one JSON document instead (and writes no report).
+    Prints the short answer first: per request and reading, the provisions in force, whether
+    the requester was entitled and each casus arose, the deciding organ and its rule, the
+    computed outcome beside the recorded one, the key disputes and the figures the sources
+    disagree on; then where the full HTML report is. --full prints every part (the timeline,
+    the rules and their text, the vote, the obligations, the assumptions, the explanation, the
+    claims, the force, the mandate and the phases); --section picks parts of it. With --json,
+    prints one JSON document instead (and writes no report).
     """
     from casus.cases import replay as run_replay
     from casus.evaluation.engine import EvaluationError
 
+    sections = _sections(section)
     world = _world(data)
     on_date = _parse_date(on, "--on")
     # The case as the store records it (seeded from the built-in file on first use).
@@ -108,9 +149,12 @@ def replay(
     if as_json:
         _print_json(doc)
         return
-    from casus.cli.render import print_replay
+    from casus.cli.render import print_replay, print_verdict
 
-    print_replay(doc)
+    if full or sections:
+        print_replay(doc, sections=None if full else sections)
+    else:
+        print_verdict(doc)
     if not no_report:
         from casus.evaluation.invocation import from_case
         from casus.report.html import write_report
@@ -130,6 +174,18 @@ def replay(
         except OSError as e:
             _fail([f"casus: could not write the report to {target}: {e.strerror}"])
         print(f"\nHTML report written to {target.resolve()}")
+
+
+def _sections(given: list[str] | None) -> frozenset[str]:
+    """The parts of the full view `--section` names, each checked."""
+    import difflib
+
+    for name in given or []:
+        if name not in _SECTIONS:
+            near = difflib.get_close_matches(name, list(_SECTIONS), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(near)}? " if near else ""
+            _fail([f"casus: --section: no section '{name}' ({hint}known: {', '.join(_SECTIONS)})"])
+    return frozenset(given or [])
 
 
 @app.command()
@@ -189,12 +245,17 @@ def validate(
     Checks structure, dates and intervals, and references to sources, actors, claims, organs,
     places and provisions, resolved against the built-in data and the files given.
     """
-    from casus.schema.errors import DataError, FileError
+    import sys
+
+    from casus.schema.errors import DataError, FileError, cap, count
+    from casus.schema.limits import max_errors
     from casus.schema.loader import (
+        DATA_KINDS,
         Loaded,
         assemble,
         builtin_files,
         check_references,
+        check_warnings,
         load_file,
     )
 
@@ -218,14 +279,20 @@ def validate(
     extra: list[Loaded] = []
     for p in data or []:
         try:
-            extra.append(load_file(p))
+            extra.append(load_file(p, kinds=DATA_KINDS))
         except DataError as e:
             errors.extend(e.errors)
     world, dup = assemble(context + extra + [x for x in loaded if x.kind != "request"])
     errors.extend(dup)
     errors.extend(check_references(loaded, world))
+    warnings = cap(check_warnings(loaded, world), max_errors()) if not errors else []
+    for w in warnings:
+        print(str(w), file=sys.stderr)
     if errors:
-        _fail([str(e) for e in errors] + [f"casus: {len(errors)} error(s) in {len(files)} file(s)"])
+        shown = cap(errors, max_errors())
+        _fail(
+            [str(e) for e in shown] + [f"casus: {count(errors)} error(s) in {len(files)} file(s)"]
+        )
     for x in loaded:
         print(f"ok  {x.shown}  ({x.kind})")
 
@@ -251,6 +318,8 @@ def schema(
 store_commands.register(app)
 # The service's commands (serve, accounts) live in their own module.
 serve_command.register(app)
+# Browsing the model (instruments, provisions, show, members, places, propositions, --version).
+browse_command.register(app)
 
 
 def main() -> None:

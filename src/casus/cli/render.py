@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 _STYLE = {
@@ -30,6 +32,15 @@ def _src(ids: list[str]) -> str:
     return escape(", ".join(ids))
 
 
+class _Table(Table):
+    """A table that never cuts a cell short with an ellipsis: a citation, an id or a word too
+    long for its column is folded onto the next line, whole."""
+
+    def add_column(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("overflow", "fold")
+        super().add_column(*args, **kwargs)
+
+
 def _console() -> Console:
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
@@ -39,7 +50,7 @@ def _console() -> Console:
 
 
 def print_cases(rows: list[dict[str, Any]]) -> None:
-    t = Table(title="Cases", show_lines=False)
+    t = _Table(title="Cases", show_lines=False)
     for col in ("id", "organization", "request date(s)", "recorded outcome(s)", "title"):
         t.add_column(col)
     for r in rows:
@@ -66,20 +77,29 @@ def print_evaluation(
     title: str,
     console: Console | None = None,
     claims: dict[str, dict[str, Any]] | None = None,
+    sections: frozenset[str] | None = None,
 ) -> None:
+    """The evaluation as the full view prints it; with `sections`, only those parts of it."""
     c = console or _console()
+    parts = [name for name in _EVALUATION_PARTS if sections is None or name in sections]
+    if not parts:
+        return
     c.rule(
         f"[bold]{escape(title)}[/]: evaluated on {ev['on']} under {escape(ev['readings'][ev['reading']])}"
     )
+    for name in parts:
+        _EVALUATION_PARTS[name](ev, c)
 
-    t = Table(title="In force that day, and whether each casus arose", show_lines=True)
+
+def _rules_part(ev: dict[str, Any], c: Console) -> None:
+    t = _Table(title="In force that day, and whether each casus arose", show_lines=True)
     t.add_column("provision (instrument/eid@version)")
     t.add_column("text", max_width=60)
     t.add_column("entitled")
     for _rid, label in ev["readings"].items():
         t.add_column(escape(label))
     for trig in ev["triggered"]:
-        text = f"[dim]{trig['text_status']}[/] {escape(trig['text'][:240])}"
+        text = f"[dim]{trig['text_status']}[/] {escape(trig['text'])}"
         t.add_row(
             escape(f"{trig['provision']}\n{trig['heading']}")
             + ("" if trig["cited"] else "\n[dim](not cited)[/]"),
@@ -101,6 +121,8 @@ def print_evaluation(
             )
     c.print(f"Requester entitled to ask: {_v(ev['entitled'])}")
 
+
+def _decision_part(ev: dict[str, Any], c: Console) -> None:
     if ev["organ"]:
         rule = ev["rule"] or {}
         c.print(
@@ -117,7 +139,7 @@ def print_evaluation(
             )
 
     o = ev["outcome"]
-    ot = Table(title="Outcome", show_lines=False)
+    ot = _Table(title="Outcome", show_lines=False)
     ot.add_column("computed (rules)")
     ot.add_column("recorded")
     ot.add_column("agrees")
@@ -172,8 +194,10 @@ def print_evaluation(
     if o.get("recorded_measures"):
         c.print(f"Measures recorded: {escape(o['recorded_measures'])}")
 
+
+def _obligations_part(ev: dict[str, Any], c: Console) -> None:
     if ev["obligations"]:
-        obt = Table(title="Obligations that follow", show_lines=True)
+        obt = _Table(title="Obligations that follow", show_lines=True)
         obt.add_column("provision")
         obt.add_column("duty")
         obt.add_column("bearers")
@@ -191,8 +215,10 @@ def print_evaluation(
             )
         c.print(obt)
 
+
+def _assumptions_part(ev: dict[str, Any], c: Console) -> None:
     if ev["assumptions"]:
-        at = Table(
+        at = _Table(
             title="Assumptions this evaluation rests on (labelled; not verified text)",
             show_lines=True,
         )
@@ -208,21 +234,70 @@ def print_evaluation(
     for note in ev.get("notes", []):
         c.print(f"[dim]note: {escape(note)}[/]")
 
+
+def _explanation_part(ev: dict[str, Any], c: Console) -> None:
     tree = Tree("[bold]Explanation[/] (every step cites a provision version, claims or sources)")
     _tree(ev["explanation"], tree)
     c.print(tree)
 
 
-def print_replay(doc: dict[str, Any]) -> None:
-    c = _console()
-    c.print(
-        Panel(
-            f"[bold]{escape(doc['title'])}[/]\n{escape(doc['organization']['name'])}\n\n{escape(doc['summary'])}",
-            title=f"casus replay {doc['case']}",
-        )
-    )
+_EVALUATION_PARTS: dict[str, Callable[[dict[str, Any], Console], None]] = {
+    "rules": _rules_part,
+    "decision": _decision_part,
+    "obligations": _obligations_part,
+    "assumptions": _assumptions_part,
+    "explanation": _explanation_part,
+}
 
-    t = Table(title="Timeline", show_lines=False)
+
+def print_replay(
+    doc: dict[str, Any],
+    *,
+    sections: frozenset[str] | None = None,
+    console: Console | None = None,
+) -> None:
+    """The full view of a replay (`casus replay CASE --full`); with `sections`, those parts."""
+    c = console or _console()
+
+    def want(name: str) -> bool:
+        return sections is None or name in sections
+
+    if want("summary"):
+        c.print(
+            Panel(
+                f"[bold]{escape(doc['title'])}[/]\n{escape(doc['organization']['name'])}\n\n{escape(doc['summary'])}",
+                title=f"casus replay {doc['case']}",
+            )
+        )
+    if want("timeline"):
+        _timeline(doc, c)
+
+    claims = {cl["id"]: cl for cl in doc["claims"]}
+    for rq in doc["requests"]:
+        if want("request"):
+            _request_panel(rq, c)
+        print_evaluation(
+            rq["evaluation"],
+            title=f"Request {rq['id']}",
+            console=c,
+            claims=claims,
+            sections=sections,
+        )
+    if want("claims"):
+        _claims(doc, c)
+    if want("force"):
+        _force(doc, c)
+    if want("mandate"):
+        _mandate(doc, c)
+    if doc["phases"] and want("phases"):
+        _phases(doc, c)
+    if want("assumptions"):
+        for a in doc["assumptions"]:
+            c.print(f"[yellow]{a['label']}[/] {escape(a['id'])}: {escape(a['text'])}")
+
+
+def _timeline(doc: dict[str, Any], c: Console) -> None:
+    t = _Table(title="Timeline", show_lines=False)
     t.add_column("date")
     t.add_column("event", max_width=90)
     t.add_column("sources", style="dim", max_width=40)
@@ -231,19 +306,20 @@ def print_replay(doc: dict[str, Any]) -> None:
         t.add_row(date, escape(e["event"]), _src(e["sources"]))
     c.print(t)
 
-    claims = {cl["id"]: cl for cl in doc["claims"]}
-    for rq in doc["requests"]:
-        r = rq["requester"]
-        body = (
-            f"{rq['date']}: {escape(r['person'])} ({r['office'].replace('_', ' ')} of {r['state']}) "
-            f"to {escape(rq['addressed_to'])}\nProvisions cited: {escape(', '.join(rq['provisions_cited']) or 'none')}"
-        )
-        if rq.get("quote"):
-            body += f"\n\u201c{escape(rq['quote'])}\u201d [dim]({_src(rq['sources'])})[/]"
-        c.print(Panel(body, title=f"Request {rq['id']}"))
-        print_evaluation(rq["evaluation"], title=f"Request {rq['id']}", console=c, claims=claims)
 
-    ct = Table(title="Claims (each is somebody's; a reading decides whose count)", show_lines=True)
+def _request_panel(rq: dict[str, Any], c: Console) -> None:
+    r = rq["requester"]
+    body = (
+        f"{rq['date']}: {escape(r['person'])} ({r['office'].replace('_', ' ')} of {r['state']}) "
+        f"to {escape(rq['addressed_to'])}\nProvisions cited: {escape(', '.join(rq['provisions_cited']) or 'none')}"
+    )
+    if rq.get("quote"):
+        body += f"\n\u201c{escape(rq['quote'])}\u201d [dim]({_src(rq['sources'])})[/]"
+    c.print(Panel(body, title=f"Request {rq['id']}"))
+
+
+def _claims(doc: dict[str, Any], c: Console) -> None:
+    ct = _Table(title="Claims (each is somebody's; a reading decides whose count)", show_lines=True)
     for col in ("proposition", "value", "by", "status", "quote", "sources"):
         ct.add_column(col, max_width=50 if col == "quote" else None)
     for cl in sorted(doc["claims"], key=lambda x: x["proposition"]):
@@ -257,6 +333,8 @@ def print_replay(doc: dict[str, Any]) -> None:
         )
     c.print(ct)
 
+
+def _force(doc: dict[str, Any], c: Console) -> None:
     f = doc["force"]
     if f:
         c.print(
@@ -266,7 +344,7 @@ def print_replay(doc: dict[str, Any]) -> None:
                 title="Force",
             )
         )
-        ft = Table(
+        ft = _Table(
             title="Force figures: every reported figure, with its source (conflicts kept)",
             show_lines=True,
         )
@@ -286,9 +364,11 @@ def print_replay(doc: dict[str, Any]) -> None:
                 )
         c.print(ft)
 
+
+def _mandate(doc: dict[str, Any], c: Console) -> None:
     m = doc["mandate"]
     if m:
-        mt = Table(
+        mt = _Table(
             title="Mandate: facilities guarded, as reported (no coordinates)", show_lines=False
         )
         for col in ("facility", "category", "contingent", "tasks", "sources"):
@@ -314,7 +394,7 @@ def print_replay(doc: dict[str, Any]) -> None:
             )
         rel = m.get("host_personnel_released")
         if rel:
-            rt = Table(
+            rt = _Table(
                 title="Host personnel released: computed from planning assumptions, beside the reported figure"
             )
             for col in ("facility", "category", "24-h posts", "people"):
@@ -341,15 +421,15 @@ def print_replay(doc: dict[str, Any]) -> None:
                     f"[yellow]{a['label']}[/] {escape(a['id'])}: {escape(a['text'])} [dim]({_src(a['sources'])})[/]"
                 )
 
+
+def _phases(doc: dict[str, Any], c: Console) -> None:
     if doc["phases"]:
-        pt = Table(title="Phases")
+        pt = _Table(title="Phases")
         for col in ("phase", "from", "to", "summary"):
             pt.add_column(col, max_width=70 if col == "summary" else None)
         for p in doc["phases"]:
             pt.add_row(escape(p["name"]), p["start"], p["end"] or "-", escape(p["summary"]))
         c.print(pt)
-    for a in doc["assumptions"]:
-        c.print(f"[yellow]{a['label']}[/] {escape(a['id'])}: {escape(a['text'])}")
 
 
 def print_comparison(doc: dict[str, Any]) -> None:
@@ -359,7 +439,7 @@ def print_comparison(doc: dict[str, Any]) -> None:
     c.rule(
         f"[bold]{escape(doc['label'])}[/]: {doc['target']}{escape(by)}{escape(where)}, {doc['on']}"
     )
-    t = Table(show_lines=True)
+    t = _Table(show_lines=True)
     for col in (
         "alliance",
         "target's status",
@@ -430,7 +510,7 @@ def print_whatif(doc: dict[str, Any]) -> None:
     for t in d["triggered"]:
         c.print(f"  {escape(t['provision'])}: {_v(t['before'])} -> {_v(t['after'])}")
     if d["explanation"]:
-        t2 = Table(title="Steps of the explanation that changed", show_lines=True)
+        t2 = _Table(title="Steps of the explanation that changed", show_lines=True)
         for col in ("step", "before", "after", "cites"):
             t2.add_column(col, max_width=60 if col in ("before", "after") else None)
         for s in d["explanation"]:
@@ -449,7 +529,7 @@ def print_minimal(doc: dict[str, Any]) -> None:
     c.rule(
         f"[bold]Minimal changes[/]: outcome {escape(doc['baseline'])}; {escape(doc['direction'])} (up to {doc['max_size']})"
     )
-    t = Table(show_lines=True)
+    t = _Table(show_lines=True)
     for col in ("changes", "part", "outcome", "what changes (cited)"):
         t.add_column(col, max_width=80 if col.startswith("what") else None)
     for s in doc["solutions"]:
@@ -470,7 +550,7 @@ def print_minimal(doc: dict[str, Any]) -> None:
 def print_grid(doc: dict[str, Any]) -> None:
     c = _console()
     rows = doc["rows"]
-    t = Table(title=f"Outcome over {doc['combinations']:,} combinations ({len(rows):,} rows)")
+    t = _Table(title=f"Outcome over {doc['combinations']:,} combinations ({len(rows):,} rows)")
     for col in doc["columns"]:
         t.add_column(escape(col))
     limit = 200
@@ -481,3 +561,122 @@ def print_grid(doc: dict[str, Any]) -> None:
         c.print(
             f"[dim]{len(rows) - limit:,} more rows: use --format csv or --format json for all.[/]"
         )
+
+
+def _disputes(claims: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The propositions the claims disagree on (among those not refuted), and the others some
+    claim about is disputed; most claimed first."""
+    values: dict[str, set[str]] = {}
+    disputed: set[str] = set()
+    counts: dict[str, int] = {}
+    for cl in claims:
+        if cl["status"] == "refuted":
+            continue
+        values.setdefault(cl["proposition"], set()).add(cl["value"])
+        counts[cl["proposition"]] = counts.get(cl["proposition"], 0) + 1
+        if cl["status"] == "disputed":
+            disputed.add(cl["proposition"])
+    split = [p for p, v in values.items() if len(v) > 1]
+    rest = [p for p in disputed if p not in split]
+
+    def order(p: str) -> tuple[int, str]:
+        return (-counts[p], p)
+
+    return sorted(split, key=order), sorted(rest, key=order)
+
+
+def _listed(names: list[str], most: int = 5) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _say(c: Console, markup: str, indent: int = 0) -> None:
+    """One statement, wrapped at word boundaries, continued under its own indent."""
+    for line in Text.from_markup(markup).wrap(c, c.width - indent):
+        line.rstrip()
+        c.print(Text(" " * indent) + line)
+
+
+def print_verdict(doc: dict[str, Any], *, console: Console | None = None) -> None:
+    """The short answer first (`casus replay CASE`): per request and reading, what was in
+    force, whether the requester was entitled and each casus arose, who decided by what rule,
+    the computed outcome beside the recorded one; then the key disputes and the figures the
+    sources disagree on. Citations are printed whole, outside tables; text wraps at word
+    boundaries. `print_replay` is the full view."""
+    c = console or _console()
+    _say(c, f"[bold]{escape(doc['case'])}: {escape(doc['title'])}[/]")
+    for rq in doc["requests"]:
+        ev = rq["evaluation"]
+        r = rq["requester"]
+        c.print()
+        _say(
+            c,
+            f"[bold]Request {escape(rq['id'])}[/], {rq['date']}: {escape(r['person'])} "
+            f"({r['office'].replace('_', ' ')} of {r['state']}) to {escape(rq['addressed_to'])}; "
+            f"evaluated on {ev['on']}",
+        )
+        decided = ""
+        if ev["organ"]:
+            rule = ev["rule"] or {}
+            rule_cites = [x for x in rule.get("cites", []) if not x.startswith("source:")]
+            where = f" ({escape(', '.join(rule_cites))})" if rule_cites else ""
+            decided = (
+                f"; decided by the {escape(ev['organ']['name'])}, "
+                f"{escape(str(rule.get('text', 'no rule in force')))}{where}"
+            )
+        _say(c, f"Entitled to ask: {_v(ev['entitled'])}{decided}", 2)
+        readings = list(ev["readings"])
+        if ev["triggered"]:
+            _say(c, f"In force, and whether the casus arose ({' | '.join(readings)}):", 2)
+        for trig in ev["triggered"]:
+            values = " | ".join(_v(trig["readings"][rid]) for rid in readings)
+            cited = "" if trig["cited"] else " [dim](not cited)[/]"
+            _say(c, f"{escape(trig['provision'])}{cited}: {values}", 4)
+        for n in ev["not_in_force"]:
+            _say(c, f"[red]not in force[/] {escape(n['provision'])}: {escape(n['reason'])}", 4)
+        o = ev["outcome"]
+        computed = " | ".join(
+            f"[bold]{escape(v['computed'])}[/] ({escape(rid)})"
+            for rid, v in o["by_reading"].items()
+        )
+        recorded = o["recorded"] or "none recorded"
+        if o.get("recorded_date"):
+            recorded += f" ({o['recorded_date']})"
+        agrees = {True: ": [green]agrees[/]", False: ": [red]differs[/]", None: ""}[o["agrees"]]
+        _say(c, f"Outcome computed: {computed}; recorded: {escape(recorded)}{agrees}", 2)
+        for word in ("conflict", "priority"):
+            k = o.get(word)
+            if k:
+                _say(
+                    c,
+                    f"[yellow]{word}[/]: provisions that arise name different organs; "
+                    f"{escape(k['chosen'])} decided",
+                    2,
+                )
+    split, disputed = _disputes(doc["claims"])
+    if split or disputed:
+        c.print()
+        parts = []
+        if split:
+            parts.append(f"the claims disagree on {_listed(split)}")
+        if disputed:
+            parts.append(f"claims disputed on {_listed(disputed)}")
+        _say(c, f"Key disputes: {escape('; '.join(parts))}")
+    force = doc["force"] or {}
+    conflicts = [g for g in force.get("figures", []) if g["conflict"]]
+    if conflicts:
+        _say(c, "Figures the sources disagree on:")
+        for g in conflicts:
+            texts = list(dict.fromkeys(fig["text"] for fig in g["figures"]))
+            of = g["contingent"] or "whole force"
+            _say(
+                c,
+                f"{g['measure'].replace('_', ' ')} ({escape(of)}): {escape(' | '.join(texts))} "
+                f"[dim]({len(g['figures'])} reports)[/]",
+                2,
+            )
+    _say(
+        c,
+        f"[dim]Everything, cited: casus replay {escape(doc['case'])} --full "
+        "(or --section NAME; see --help)[/]",
+    )

@@ -8,8 +8,10 @@ the engine only ever sees data it can trust.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from casus.law.dates import check_intervals
+from casus.law.membership import membership_on
 from casus.model.case import Case, Request
 from casus.model.instrument import Instrument
 from casus.model.organization import Organization
@@ -26,10 +29,11 @@ from casus.model.request import RequestFile
 from casus.model.rules import Condition, Expr, PlaceIn, UsesProvision
 from casus.model.sources import SourceFile
 from casus.model.world import World
+from casus.schema import limits
 from casus.schema.cache import builtin_files as builtin_files
-from casus.schema.errors import DataError, FileError
+from casus.schema.errors import DataError, FileError, cap
 from casus.schema.translate import clean_loc, found, message, show_path
-from casus.schema.yamlio import load_plain, load_positioned, position, read_text
+from casus.schema.yamlio import load_plain, locate, read_text, scan
 
 KINDS: dict[str, type[BaseModel]] = {
     "instrument": Instrument,
@@ -41,6 +45,11 @@ KINDS: dict[str, type[BaseModel]] = {
 }
 
 Loc = tuple[int | str, ...]
+
+DATA_KINDS = ("instrument", "organization", "case", "sources", "places")
+"""The kinds of file that make up a world (the built-in data, `--data`); a request is evaluated."""
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ class Loaded:
     text: str
 
     def locate(self, loc: Loc, msg: str) -> FileError:
-        line, col = position(load_positioned(self.text), loc)
+        ((line, col),) = locate(self.text, [loc])
         return FileError(self.shown, line, col, show_path(loc), msg)
 
 
@@ -66,21 +75,36 @@ def shown_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def _errors_at(text: str, shown: str, problems: Sequence[tuple[Loc, str]]) -> list[FileError]:
-    doc = load_positioned(text)
+def _errors_at(
+    text: str, shown: str, problems: Sequence[tuple[Loc, str]], *, warning: bool = False
+) -> list[FileError]:
+    """The problems located in the file: at most `limits.max_errors()`, then '… and K more'."""
+    limit = limits.max_errors()
     out = []
-    for loc, msg in problems:
-        line, col = position(doc, loc)
-        out.append(FileError(shown, line, col, show_path(loc), msg))
-    return out
+    first = problems[:limit]
+    for (loc, msg), (line, col) in zip(first, locate(text, [loc for loc, _ in first]), strict=True):
+        out.append(FileError(shown, line, col, show_path(loc), msg, warning=warning))
+    if len(problems) > limit:
+        out.append(
+            FileError(shown, None, None, "", "", warning=warning, more=len(problems) - limit)
+        )
+    return cap(out, limit)
 
 
 def load_file(path: Path, kinds: Iterable[str] | None = None) -> Loaded:
-    """Load one file; raise DataError listing every problem in it."""
+    """Load one file; raise DataError listing every problem in it (at most
+    `limits.max_errors()` of them, then '… and K more').
+
+    The file must be a regular file within the limits of `casus.schema.limits`; they are
+    checked before any value is built (see `yamlio.read_text` and `yamlio.scan`).
+    """
     shown = shown_path(path)
     text, err = read_text(path, shown)
     if err is not None or text is None:
         raise DataError([err] if err else [])
+    over = scan(text, shown)
+    if over:
+        raise DataError(cap(over, limits.max_errors()))
     data, err = load_plain(text, shown)
     if err is not None:
         raise DataError([err])
@@ -100,25 +124,66 @@ def load_file(path: Path, kinds: Iterable[str] | None = None) -> Loaded:
         )
     kind = data.get("kind")
     if kind not in allowed:
-        msg = (
-            f"expected the key 'kind' with one of {', '.join(allowed)}, found it missing"
-            if kind is None
-            else f"expected one of {', '.join(allowed)}, found {found(kind)}"
-        )
+        if kind is None:
+            msg = f"expected the key 'kind' with one of {', '.join(allowed)}, found it missing"
+        elif kind == "request" and set(allowed) <= set(DATA_KINDS):
+            msg = (
+                f"expected one of {', '.join(allowed)}, found 'request': a request is not data "
+                "to load; evaluate it with `casus evaluate FILE --on DATE`"
+            )
+        else:
+            msg = f"expected one of {', '.join(allowed)}, found {found(kind)}"
         raise DataError(_errors_at(text, shown, [(("kind",), msg)]))
     model_cls = KINDS[kind]
     try:
         model = model_cls.model_validate(data)
     except ValidationError as e:
         problems: list[tuple[Loc, str]] = []
-        for error in e.errors():
+        details = e.errors()
+        limit = limits.max_errors()
+        for error in details[:limit]:
             loc = clean_loc(tuple(error["loc"]))
             problems.append((loc, message(error, model_cls)))
-        raise DataError(_errors_at(text, shown, problems)) from None
-    problems = list(check_model(model))
+        located = _errors_at(text, shown, problems)
+        if len(details) > limit:
+            located = cap(
+                [*located, FileError(shown, None, None, "", "", more=len(details) - limit)],
+                limit,
+            )
+        raise DataError(located) from None
+    problems = list(_raw_dates(model, data, ()))
+    problems += check_model(model)
     if problems:
         raise DataError(_errors_at(text, shown, problems))
     return Loaded(path, shown, kind, model, text)
+
+
+def _raw_dates(model: Any, raw: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Each date as written: YYYY-MM-DD, never a date and time or a number (which pydantic
+    would read as a date, e.g. 2022-01-05T00:00:00 or 0 for 1970-01-01)."""
+    if isinstance(model, BaseModel):
+        if not isinstance(raw, dict):
+            return
+        for name, field in type(model).model_fields.items():
+            key = field.alias or name
+            if key in raw:
+                yield from _raw_dates(getattr(model, name), raw[key], (*loc, key))
+    elif isinstance(model, list):
+        if isinstance(raw, list):
+            for i, (m, r) in enumerate(zip(model, raw, strict=False)):
+                yield from _raw_dates(m, r, (*loc, i))
+    elif isinstance(model, dict):
+        if isinstance(raw, dict):
+            for k, r in raw.items():
+                if k in model:
+                    yield from _raw_dates(model[k], r, (*loc, k))
+    elif isinstance(model, dt.date) and not isinstance(model, dt.datetime):
+        if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
+            return
+        if isinstance(raw, str):
+            yield loc, f"expected an ISO date YYYY-MM-DD, found {found(raw)} (a date and time)"
+        else:
+            yield loc, f"expected an ISO date YYYY-MM-DD, found {found(raw)}"
 
 
 # --- checks within one file -------------------------------------------------------------------
@@ -249,6 +314,16 @@ def _check_organization(org: Organization) -> Iterator[tuple[Loc, str]]:
                 )
     for o, organ in enumerate(org.organs):
         yield from _intervals(organ.voting, ("organs", o, "voting"), "voting rules")
+        for r, rule in enumerate(organ.voting):
+            if rule.majority is None:
+                continue
+            num, _sep, den = rule.majority.fraction.partition("/")
+            if not (int(den) <= 2 * int(num) and int(num) <= int(den)):
+                yield (
+                    ("organs", o, "voting", r, "majority", "fraction"),
+                    f"expected a majority fraction from 1/2 to 1 (e.g. 1/2, 2/3, 1/1), "
+                    f"found {rule.majority.fraction}",
+                )
     yield from _intervals(org.chairs, ("chairs",), "chairmanships")
 
 
@@ -584,9 +659,162 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
                                     f"expected a state that is or was a member of {org.id}, found '{state}'",
                                 )
                             )
+        problems.extend(_check_states_and_organs(m, world))
         if problems:
             errors.extend(_errors_at(f.text, f.shown, problems))
     return errors
+
+
+def _check_states_and_organs(m: Any, world: World) -> Iterator[tuple[Loc, str]]:
+    """The organs rules name, the states requests name, and what founding instruments and
+    definitions refer back to."""
+    if isinstance(m, Instrument):
+        org = world.organizations.get(m.organization) if m.organization else None
+        for p, prov in enumerate(m.provisions):
+            for v, version in enumerate(prov.versions):
+                decided_by = version.casus.decided_by if version.casus else None
+                if org is not None and decided_by and org.organ(decided_by) is None:
+                    yield (
+                        ("provisions", p, "versions", v, "casus", "decided_by"),
+                        f"expected an organ of {org.id} "
+                        f"({', '.join(o.id for o in org.organs)}), found '{decided_by}'",
+                    )
+        for loc, cycle in _definition_cycles(m, world):
+            yield (
+                loc,
+                (
+                    "expected a definition that does not lead back to itself, found the cycle "
+                    + " -> ".join(cycle)
+                ),
+            )
+    if isinstance(m, Organization):
+        inst = world.instruments.get(m.founding_instrument)
+        if inst is not None and inst.organization is not None and inst.organization != m.id:
+            yield (
+                ("founding_instrument",),
+                f"expected an instrument of {m.id} (or of no organization), found "
+                f"'{inst.id}', an instrument of {inst.organization}",
+            )
+    if isinstance(m, (Case, RequestFile)):
+        org = world.organizations.get(m.organization)
+        if org is None:
+            return
+        states = {mm.state for mm in org.members}
+        requests: list[tuple[Loc, Request | RequestFile]] = (
+            [(("requests", q), r) for q, r in enumerate(m.requests)]
+            if isinstance(m, Case)
+            else [((), m)]
+        )
+        for base, req in requests:
+            if req.affected_state is not None and req.affected_state not in states:
+                yield (
+                    (*base, "affected_state"),
+                    f"expected a state that is or was a member of {org.id}, "
+                    f"found '{req.affected_state}'",
+                )
+            for k, state in enumerate(req.parties_to_dispute):
+                if state not in states:
+                    yield (
+                        (*base, "parties_to_dispute", k),
+                        f"expected a state that is or was a member of {org.id}, found '{state}'",
+                    )
+
+
+def _definition_cycles(inst: Instrument, world: World) -> Iterator[tuple[Loc, list[str]]]:
+    """Each `{provision: …}` in one of this instrument's definitions (`defines`) from which
+    the definitions lead back to where they started (which would use a term in its own
+    definition), with the cycle."""
+
+    def uses(ref: str) -> list[str]:
+        inst_id, _sep, eid = ref.partition("/")
+        other = world.instruments.get(inst_id)
+        prov = other.provision(eid) if other is not None else None
+        out: list[str] = []
+        for version in prov.versions if prov is not None else []:
+            if version.defines is not None:
+                for _loc, e in _expressions(version.defines, ()):
+                    if isinstance(e, UsesProvision) and e.provision not in out:
+                        out.append(e.provision)
+        return out
+
+    for p, prov in enumerate(inst.provisions):
+        start = f"{inst.id}/{prov.eid}"
+        for v, version in enumerate(prov.versions):
+            if version.defines is None:
+                continue
+            for loc, e in _expressions(
+                version.defines, ("provisions", p, "versions", v, "defines")
+            ):
+                if not isinstance(e, UsesProvision):
+                    continue
+                # Depth-first from the provision used, looking for the way back to `start`.
+                trail = [start, e.provision]
+                todo: list[tuple[str, list[str]]] = [(e.provision, trail)]
+                seen: set[str] = set()
+                while todo:
+                    ref, path = todo.pop()
+                    if ref == start:
+                        yield (*loc, "provision"), path
+                        break
+                    if ref in seen:
+                        continue
+                    seen.add(ref)
+                    todo.extend((nxt, [*path, nxt]) for nxt in uses(ref))
+
+
+def check_warnings(files: Sequence[Loaded], world: World) -> list[FileError]:
+    """What may be legitimate but deserves a look, with file:line (`casus validate` prints
+    these and still passes): a membership before the founding instrument is first in force,
+    a request by a state that is not a member on the request date."""
+    warnings: list[FileError] = []
+    for f in files:
+        m = f.model
+        problems: list[tuple[Loc, str]] = []
+        if isinstance(m, Organization):
+            inst = world.instruments.get(m.founding_instrument)
+            first = _first_in_force(inst) if inst is not None else None
+            if inst is not None and first is not None:
+                for k, member in enumerate(m.members):
+                    e = member.events[0]
+                    if e.date < first:
+                        problems.append(
+                            (
+                                ("members", k, "events", 0, "date"),
+                                f"expected a membership from the founding instrument's first "
+                                f"version in force ({inst.id}, {first.isoformat()}) on, found "
+                                f"{e.date.isoformat()} (source: {', '.join(e.sources)}); kept, "
+                                "as a state may have been a member under an earlier text",
+                            )
+                        )
+        if isinstance(m, (Case, RequestFile)):
+            org = world.organizations.get(m.organization)
+            requests: list[tuple[Loc, Request | RequestFile]] = (
+                [(("requests", q), r) for q, r in enumerate(m.requests)]
+                if isinstance(m, Case)
+                else [((), m)]
+            )
+            for base, req in requests if org is not None else []:
+                assert org is not None
+                status = membership_on(org, req.requester.state, req.date)
+                if status.status != "member":
+                    problems.append(
+                        (
+                            (*base, "requester", "state"),
+                            f"expected a requester that is a member of {org.id} on the request "
+                            f"date ({req.date.isoformat()}), found '{req.requester.state}' "
+                            f"{status.status.replace('_', ' ')}; kept, as such requests are "
+                            "made (the evaluation reports the requester's status)",
+                        )
+                    )
+        if problems:
+            warnings.extend(_errors_at(f.text, f.shown, problems, warning=True))
+    return warnings
+
+
+def _first_in_force(inst: Instrument) -> dt.date | None:
+    """The first day any version of the instrument's provisions is in force."""
+    dates = [v.valid_from for p in inst.provisions for v in p.versions]
+    return min(dates) if dates else None
 
 
 def _provision_exists(world: World, ref: str) -> bool:

@@ -21,6 +21,16 @@ _PATTERN_MEANING = {
 }
 
 
+_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+
+
+def _looks_like_a_path(value: Any) -> bool:
+    """An id written like a path (`../x`, `a/b`, `C:\\x`): refused by the id pattern, and said so."""
+    return isinstance(value, str) and (
+        "/" in value or "\\" in value or value.startswith(".") or ":" in value
+    )
+
+
 def clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     """The location in the document: without the union tags pydantic inserts."""
     return tuple(
@@ -131,6 +141,8 @@ def message(error: ErrorDetails, root: type[BaseModel]) -> str:
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         meaning = _PATTERN_MEANING.get(pattern, f"text matching {pattern}")
+        if pattern == _ID_PATTERN and _looks_like_a_path(value):
+            meaning += ", never a path"
         return f"expected {meaning}, found {found(value)}"
     if kind == "string_type":
         return f"expected text, found {found(value)}"
