@@ -43,6 +43,7 @@ _SECTIONS: dict[str, str] = {
     "obligations": "the obligations that follow, per member",
     "assumptions": "the labelled assumptions the evaluation and the case rest on",
     "explanation": "the cited explanation tree",
+    "frames": "each request for a force under general international law (consent, self-defence)",
     "claims": "every claim: by whom, with what status and sources",
     "force": "the force and every reported figure, conflicts kept",
     "mandate": "facilities guarded, tasks, host personnel released",
@@ -231,6 +232,9 @@ def evaluate(
     from casus.cli.render import print_evaluation
 
     print_evaluation(doc["evaluation"], title=loaded.model.title or loaded.model.id)
+    from casus.cli.render import _console, print_frames
+
+    print_frames(doc["frames"], loaded.model.id, _console())
 
 
 @app.command()
