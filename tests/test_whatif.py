@@ -51,8 +51,10 @@ def _minimal_sets(
     return {frozenset(s.changes) for s in result.solutions}, result.atoms
 
 
-def test_kz_minimal_changes_include_an_objection_and_the_internal_conflict_reading() -> None:
-    result = minimal_changes(WORLD, BASE, max_size=2)
+def test_kz_minimal_changes_under_the_requesters_reading_include_an_objection_and_the_internal_conflict_reading() -> (
+    None
+):
+    result = minimal_changes(WORLD, BASE, reading="requester", max_size=2)
     sets = {tuple(str(c) for c in s.changes) for s in result.solutions}
     assert result.direction == "break"
     for m in MEMBERS:
