@@ -179,8 +179,8 @@ def test_every_provision_of_every_instrument_shows(inst: str) -> None:
         (
             ["provisions", "cts"],
             "casus: no instrument 'cts' (did you mean cst? known: anzus, csc-provisions-2003, "
-            "cst, csto-charter, csto-peacekeeping-agreement, north-atlantic-treaty, rio-treaty, "
-            "teu)",
+            "cst, csto-charter, csto-peacekeeping-agreement, icj-consent-judgments, "
+            "idi-rhodes-2011, ilc-arsiwa, north-atlantic-treaty, rio-treaty, teu, un-charter)",
         ),
         (
             ["show", "cst/art_44"],

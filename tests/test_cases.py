@@ -156,7 +156,7 @@ KZ_SEED_PROPOSITIONS = {
     "unrest_coordinated_by_foreign_special_services": None,
     "foreign_invasion": "no",
     "foreign_militants_among_attackers": "no",
-    "operation_lawful": "no",
+    "deployment_lawful": "no",  # read by no rule: the conclusion stated, beside the frames
     "operation_only_option": "no",
 }
 

@@ -104,6 +104,7 @@ def test_replay_prints_the_short_answer_first(tmp_path: Path) -> None:
         "internal_conflict",
         "deployed personnel (whole force): 2,030 | more than 2,000 | about 2,000 | 3,600",
         "casus replay kz-2022 --full",
+        "Under general international law: permitted | contested | contested",
     ):
         assert part in text, part
     assert "…" not in out.stdout
@@ -189,7 +190,7 @@ def test_unknown_section_names_the_nearest() -> None:
     out = run("replay", "kz-2022", "--section", "forse")
     assert out.returncode == 2
     assert out.stdout == ""
-    assert out.stderr.startswith("casus: --section: no section 'forse' (did you mean force?")
+    assert out.stderr.startswith("casus: --section: no section 'forse' (did you mean force")
     assert "known: summary, timeline, request, rules" in out.stderr
 
 

@@ -154,8 +154,9 @@ SCENARIOS: list[Scenario] = [
         patched("instrument.yaml", ("signed: 2000-01-01", "sigend: 2000-01-01")),
         [
             "typo.yaml:6:1: sigend: expected one of the keys kind, id, title, short_title, form, "
-            "organization, signed, signed_at, in_force, sources, assumptions, propositions, "
-            "provisions, found unknown key 'sigend' (did you mean 'signed'?)"
+            "organization, frame, status, signed, signed_at, in_force, sources, assumptions, "
+            "propositions, presumptions, provisions, found unknown key 'sigend' (did you mean "
+            "'signed'?)"
         ],
     ),
     bad(
@@ -514,8 +515,9 @@ SCENARIOS: list[Scenario] = [
         patched("case.yaml", ("proposition: armed_attack_on_party", "proposition: armed_attack")),
         [
             "case.yaml:19:5: claims[0].proposition: expected a proposition declared by the "
-            "instruments of tst-org or the case's propositions, found 'armed_attack'; nearest "
-            "declared: armed_attack_on_party"
+            "instruments of tst-org and of general international law or the case's propositions, "
+            "found 'armed_attack'; nearest declared: armed_attack_on_party, "
+            "armed_attack_from_abroad"
         ],
         before=WORLD,
     ),
@@ -525,8 +527,9 @@ SCENARIOS: list[Scenario] = [
         patched("request.yaml", ('armed_attack_on_party: "yes"', 'armed_attack_on_prty: "yes"')),
         [
             "request.yaml:12:5: grounds.propositions.armed_attack_on_prty: expected a proposition "
-            "declared by the instruments of tst-org, found 'armed_attack_on_prty'; nearest "
-            "declared: armed_attack_on_party"
+            "declared by the instruments of tst-org and of general international law, found "
+            "'armed_attack_on_prty'; nearest declared: armed_attack_on_party, "
+            "armed_attack_from_abroad"
         ],
         before=WORLD,
     ),
@@ -547,7 +550,7 @@ SCENARIOS: list[Scenario] = [
         ("three_errors.yaml",),
         (
             "three_errors.yaml:6:1: form: expected one of 'treaty', 'charter', 'protocol', "
-            "'agreement' or 'decision', found 'pact'",
+            "'agreement', 'decision', 'articles', 'resolution' or 'judgment', found 'pact'",
             "three_errors.yaml:7:1: signed: expected an ISO date YYYY-MM-DD, found '2000-02-30' "
             "(day value is outside expected range)",
             "three_errors.yaml:17:9: provisions[0].versions[0].amended_bye: expected one of the "
@@ -988,7 +991,7 @@ def test_invalid_builtin_data_is_reported_not_raised(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "builtin.yaml:4:1: form: expected one of 'treaty', 'charter', 'protocol', 'agreement' "
-        "or 'decision', found 'pact'",
+        "builtin.yaml:4:1: form: expected one of 'treaty', 'charter', 'protocol', 'agreement', "
+        "'decision', 'articles', 'resolution' or 'judgment', found 'pact'",
         "casus: 1 error(s) in 1 file(s)",
     ]

@@ -4,10 +4,17 @@ with the force, the mandate, the timeline, the claims and the sources they rest 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from casus.evaluation.engine import Evaluation, EvaluationError, evaluate
+from casus.evaluation.engine import (
+    Evaluation,
+    EvaluationError,
+    claim_document,
+    evaluate,
+    evaluate_frames,
+    frame_document,
+)
 from casus.evaluation.invocation import from_case
 from casus.force.arithmetic import FigureGroup, ReleaseEstimate, group_figures, release_estimate
 from casus.model.case import Case
@@ -21,6 +28,9 @@ class Replay:
     figures: tuple[FigureGroup, ...]
     release: ReleaseEstimate | None
     world: World
+    # Per request: the same request put to each frame of general international law (empty when
+    # it is not a request for a force).
+    frames: tuple[dict[str, Evaluation], ...] = field(default=())
 
     def cited_sources(self) -> list[str]:
         """Every source id the case and its evaluations rest on, in first-cited order."""
@@ -41,7 +51,7 @@ class Replay:
                 add(rq.decision.sources)
                 for p in rq.decision.positions:
                     add(p.sources)
-        for e in self.evaluations:
+        for e in (*self.evaluations, *(f for fr in self.frames for f in fr.values())):
             for node in e.explanation.walk():
                 add(x.removeprefix("source:") for x in node.cites if x.startswith("source:"))
         if c.force:
@@ -71,7 +81,8 @@ class Replay:
         actors = {a.id: a for a in c.actors}
         org = self.world.organizations[c.organization]
         requests = []
-        for rq, ev in zip(c.requests, self.evaluations, strict=True):
+        frames = self.frames or tuple({} for _ in c.requests)
+        for rq, ev, fr in zip(c.requests, self.evaluations, frames, strict=True):
             requests.append(
                 {
                     "id": rq.id,
@@ -106,6 +117,9 @@ class Replay:
                         "sources": list(rq.decision.sources),
                     },
                     "evaluation": ev.to_dict(),
+                    "frames": {
+                        name: frame_document(name, fe, c.claims, actors) for name, fe in fr.items()
+                    },
                 }
             )
         force: dict[str, Any] = {}
@@ -209,21 +223,7 @@ class Replay:
             "actors": [
                 {"id": a.id, "name": a.name, "kind": a.kind, "state": a.state} for a in c.actors
             ],
-            "claims": [
-                {
-                    "id": cl.id,
-                    "proposition": cl.proposition,
-                    "value": cl.value,
-                    "by": cl.by,
-                    "by_name": actors[cl.by].name if cl.by in actors else cl.by,
-                    "date": cl.date.isoformat() if cl.date else None,
-                    "quote": cl.quote,
-                    "status": cl.status,
-                    "sources": list(cl.sources),
-                    "note": cl.note,
-                }
-                for cl in c.claims
-            ],
+            "claims": [claim_document(cl, actors) for cl in c.claims],
             "assumptions": [
                 {"id": a.id, "label": a.label, "text": a.text, "sources": list(a.sources)}
                 for a in c.assumptions
@@ -253,6 +253,9 @@ def replay(
     evaluations = tuple(
         evaluate(world, from_case(case, rq), on=on, reading=reading) for rq in case.requests
     )
+    frames = tuple(
+        evaluate_frames(world, from_case(case, rq), on=on, reading=reading) for rq in case.requests
+    )
     figures = tuple(group_figures(case.force)) if case.force else ()
     release = release_estimate(case.mandate) if case.mandate else None
-    return Replay(case, evaluations, figures, release, world)
+    return Replay(case, evaluations, figures, release, world, frames)

@@ -43,6 +43,7 @@ _SECTIONS: dict[str, str] = {
     "obligations": "the obligations that follow, per member",
     "assumptions": "the labelled assumptions the evaluation and the case rest on",
     "explanation": "the cited explanation tree",
+    "frames": "each request for a force under general international law (consent, self-defence)",
     "claims": "every claim: by whom, with what status and sources",
     "force": "the force and every reported figure, conflicts kept",
     "mandate": "facilities guarded, tasks, host personnel released",
@@ -206,7 +207,6 @@ def evaluate(
     """Evaluate a hypothetical request against the built-in instruments on a date."""
     from casus.cli.fast import evaluation_doc
     from casus.evaluation.engine import EvaluationError
-    from casus.evaluation.engine import evaluate as run_evaluate
     from casus.evaluation.invocation import from_request_file
     from casus.schema.errors import DataError
     from casus.schema.loader import check_references, load_file
@@ -223,16 +223,18 @@ def evaluate(
             [str(x) for x in ref_errors] + [f"casus: {len(ref_errors)} error(s) in {request_file}"]
         )
     try:
-        result = run_evaluate(world, from_request_file(loaded.model), on=on_date, reading=reading)
+        doc = evaluation_doc(world, from_request_file(loaded.model), request_file, on_date, reading)
     except (EvaluationError, KeyError) as e:
         _fail([f"casus: {e.args[0] if e.args else e}"])
-    doc = evaluation_doc(loaded.model.id, request_file, result.to_dict())
     if as_json:
         _print_json(doc)
         return
     from casus.cli.render import print_evaluation
 
     print_evaluation(doc["evaluation"], title=loaded.model.title or loaded.model.id)
+    from casus.cli.render import _console, print_frames
+
+    print_frames(doc["frames"], loaded.model.id, _console())
 
 
 @app.command()

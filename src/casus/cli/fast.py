@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from casus.evaluation.invocation import Invocation
     from casus.model.world import World
 
 #: The options each light command accepts: option -> takes a value.
@@ -159,7 +160,6 @@ def _replay(world: World, case_id: str, on: dt.date | None, reading: str | None)
 
 
 def _evaluate(world: World, file: str, on: dt.date | None, reading: str | None) -> Any:
-    from casus.evaluation.engine import evaluate
     from casus.evaluation.invocation import from_request_file
     from casus.schema.loader import check_references, load_file
 
@@ -167,10 +167,22 @@ def _evaluate(world: World, file: str, on: dt.date | None, reading: str | None) 
     loaded = load_file(path, kinds=("request",))
     if check_references([loaded], world):
         raise _Full
-    result = evaluate(world, from_request_file(loaded.model), on=on, reading=reading)
-    return evaluation_doc(loaded.model.id, path, result.to_dict())
+    return evaluation_doc(world, from_request_file(loaded.model), path, on, reading)
 
 
-def evaluation_doc(request_id: str, path: Path, evaluation: dict[str, Any]) -> dict[str, Any]:
-    """`casus evaluate --json`: the request, its file and its evaluation."""
-    return {"request": request_id, "file": str(path), "evaluation": evaluation}
+def evaluation_doc(
+    world: World, inv: Invocation, path: Path, on: dt.date | None, reading: str | None
+) -> dict[str, Any]:
+    """`casus evaluate --json`: the request, its file, its evaluation under the treaty and,
+    for a request for a force, under general international law (`frames`)."""
+    from casus.evaluation.engine import evaluate, evaluate_frames, frame_document
+
+    return {
+        "request": inv.id,
+        "file": str(path),
+        "evaluation": evaluate(world, inv, on=on, reading=reading).to_dict(),
+        "frames": {
+            name: frame_document(name, ev, inv.claims.values(), inv.actors)
+            for name, ev in evaluate_frames(world, inv, on=on, reading=reading).items()
+        },
+    }

@@ -283,6 +283,8 @@ def print_replay(
             claims=claims,
             sections=sections,
         )
+        if want("frames"):
+            print_frames(rq.get("frames", {}), rq["id"], c, claims)
     if want("claims"):
         _claims(doc, c)
     if want("force"):
@@ -294,6 +296,42 @@ def print_replay(
     if want("assumptions"):
         for a in doc["assumptions"]:
             c.print(f"[yellow]{a['label']}[/] {escape(a['id'])}: {escape(a['text'])}")
+
+
+def print_frames(
+    frames: dict[str, Any],
+    request_id: str,
+    c: Console,
+    claims: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """A request for a force under each frame of general international law, in full, with the
+    conclusions the sides and scholars stated about it, each as their claim."""
+    for name, frame in frames.items():
+        print_evaluation(
+            frame["evaluation"],
+            title=f"Request {request_id} under {name.replace('-', ' ')}",
+            console=c,
+            claims=claims,
+        )
+        for cl in frame["stated"]:
+            quote = f": “{escape(cl['quote'])}”" if cl["quote"] else ""
+            c.print(
+                f"stated by {escape(cl['by_name'])} ({cl['status']}): {cl['value']}{quote} "
+                f"[dim]{_src(cl['sources'])}[/]"
+            )
+
+
+def frames_line(frames: dict[str, Any]) -> list[str]:
+    """One line per frame for the short answer: its outcome under each reading."""
+    lines = []
+    for name, frame in frames.items():
+        o = frame["evaluation"]["outcome"]
+        # The readings in the order the line on the casus above names them.
+        computed = " | ".join(f"[bold]{escape(v['computed'])}[/]" for v in o["by_reading"].values())
+        stated = len(frame["stated"])
+        also = f"; {stated} stated (--section frames)" if stated else ""
+        lines.append(f"Under {name.replace('-', ' ')}: {computed}{also}")
+    return lines
 
 
 def _timeline(doc: dict[str, Any], c: Console) -> None:
@@ -653,12 +691,14 @@ def print_verdict(doc: dict[str, Any], *, console: Console | None = None) -> Non
                     f"{escape(k['chosen'])} decided",
                     2,
                 )
+        for line in frames_line(rq.get("frames", {})):
+            _say(c, line, 2)
     split, disputed = _disputes(doc["claims"])
     if split or disputed:
         c.print()
         parts = []
         if split:
-            parts.append(f"the claims disagree on {_listed(split)}")
+            parts.append(f"the claims disagree on {_listed(split, 4)}")
         if disputed:
             parts.append(f"claims disputed on {_listed(disputed)}")
         _say(c, f"Key disputes: {escape('; '.join(parts))}")

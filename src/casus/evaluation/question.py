@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from casus.evaluation.invocation import Invocation
@@ -60,7 +60,13 @@ YES, NO, CONTESTED, UNDETERMINED = Value.YES, Value.NO, Value.CONTESTED, Value.U
 
 _VALUE_RANK = {YES: 0, CONTESTED: 1, UNDETERMINED: 2, NO: 3}
 # The strength of a consequence: assistance before a decision, measures, then consultation.
-CONSEQUENCE_RANK = {"assistance": 0, "decision": 1, "measures": 2, "consultation": 3}
+CONSEQUENCE_RANK = {
+    "assistance": 0,
+    "decision": 1,
+    "measures": 2,
+    "consultation": 3,
+    "permission": 4,
+}
 
 
 # --- 1. resolve ------------------------------------------------------------------------------
@@ -80,12 +86,22 @@ def resolve_ref(world: World, ref: str) -> tuple[Instrument, Provision]:
 
 def candidate_refs(world: World, organization: str) -> list[str]:
     """Every provision with a casus in some version, among the organization's instruments."""
-    refs = []
-    for inst in world.instruments_of(organization):
-        for p in inst.provisions:
-            if any(v.casus is not None for v in p.versions):
-                refs.append(f"{inst.id}/{p.eid}")
-    return refs
+    return [r for inst in world.instruments_of(organization) for r in _casus_refs(inst)]
+
+
+def _presuming(situation: Situation, inst: Instrument) -> Situation:
+    """The situation with what the instrument presumes of propositions no claim speaks to."""
+    if not inst.presumptions:
+        return situation
+    return replace(situation, presumed={p.proposition: p for p in inst.presumptions})
+
+
+def _casus_refs(inst: Instrument) -> list[str]:
+    return [
+        f"{inst.id}/{p.eid}"
+        for p in inst.provisions
+        if any(v.casus is not None for v in p.versions)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +409,7 @@ class Question:
     organ's `vote`, `computed_outcome`), which take and return plain data."""
 
     on: dt.date
-    organization: Organization
+    organization: Organization | None  # None for a frame of general international law
     voters: tuple[str, ...]
     provisions: tuple[Considered, ...]
     not_in_force: tuple[NotInForce, ...]
@@ -408,6 +424,9 @@ class Question:
     nearest_in_force: tuple[dict[str, str | None], ...] | None = None
     # The organization's labelled priorities in force on the date.
     priorities: tuple[Priority, ...] = ()
+    # What the answer rests on when no provision is in force: the organization's sources, or
+    # those of the frame's instruments.
+    sources: tuple[str, ...] = ()
     # Immutable parts of answers, shared between runs (a state bound with a value, and why).
     _bound: dict[tuple[str, Value, str], BoundState] = field(default_factory=dict)
     # By the identity of a Deciding of this question (they live as long as it does).
@@ -798,7 +817,7 @@ class Question:
             )
         recorded = inv.recorded
         root_cites = tuple(p.cite for p in self.provisions) or tuple(
-            f"source:{s}" for s in self.organization.sources
+            f"source:{s}" for s in self.sources
         )
         rec = f"; recorded: {recorded.outcome} on {recorded.date.isoformat()}" if recorded else ""
         root = Node(
@@ -828,15 +847,43 @@ class Question:
         )
 
 
-def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
-    """Resolve and compile everything about the request that facts and positions do not change."""
-    org = world.organizations.get(inv.organization)
-    if org is None:
-        raise EvaluationError(f"unknown organization '{inv.organization}'")
-    refs = list(inv.provisions_cited) or candidate_refs(world, org.id)
-    cited = set(inv.provisions_cited)
-    # Members that take part in the organ on the date: suspended members do not.
-    voters = tuple(m.state for m in members_on(org, on) if m.status != "suspended")
+def compile_question(
+    world: World, inv: Invocation, on: dt.date, frame: str | None = None
+) -> Question:
+    """Resolve and compile everything about the request that facts and positions do not change.
+
+    With `frame` (general-international-law), the request is put to that frame's rules instead
+    of the organization's: they bind every state, so no membership, organ or vote enters."""
+    org: Organization | None = None
+    if frame is None:
+        org = world.organizations.get(inv.organization)
+        if org is None:
+            raise EvaluationError(f"unknown organization '{inv.organization}'")
+        refs = list(inv.provisions_cited) or candidate_refs(world, org.id)
+        cited = set(inv.provisions_cited)
+        # Members that take part in the organ on the date: suspended members do not.
+        voters = tuple(m.state for m in members_on(org, on) if m.status != "suspended")
+        membership = membership_on(org, inv.requester.state, on)
+        member_node = membership_node(membership, org)
+        member_value = membership.participates
+        member_event = membership.event
+        sources = tuple(org.sources)
+    else:
+        instruments = world.frame_instruments(frame)
+        if not instruments:
+            raise EvaluationError(f"no instrument of the frame '{frame}' is loaded")
+        refs = [r for inst in instruments for r in _casus_refs(inst)]
+        cited = set()
+        voters = ()
+        member_value = YES
+        member_event = None
+        sources = tuple(dict.fromkeys(s for inst in instruments for s in inst.sources))
+        member_node = Node(
+            f"general international law applies to every State, {inv.requester.state} "
+            "included: no membership is needed to ask",
+            YES,
+            tuple(f"source:{s}" for s in sources),
+        )
     place = None
     if inv.place is not None:
         place = world.places.get(inv.place)
@@ -845,8 +892,6 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
     situation = Situation(
         on, place, inv.affected_state, frozenset(voters), lambda ref: world.defined(ref, on)
     )
-    membership = membership_on(org, inv.requester.state, on)
-    member_node = membership_node(membership, org)
 
     resolved = resolve(world, refs, on)
     assumptions: dict[str, AssumptionUsed] = {}
@@ -866,9 +911,21 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
         casus = version.casus
         if casus is None:
             continue
-        ent_value, ent_node = entitle(inv, version, cite, member_node, membership.participates)
+        for pr in inst.presumptions:
+            assumptions.setdefault(
+                f"presumed:{pr.proposition}@{inst.id}",
+                AssumptionUsed(
+                    f"presumed-{pr.proposition}".replace("_", "-"),
+                    pr.label,
+                    f"{pr.proposition} is taken as {pr.value} when no claim speaks to it: {pr.text}",
+                    inst.id,
+                ),
+            )
+        ent_value, ent_node = entitle(inv, version, cite, member_node, member_value)
         entitled_nodes.append(ent_node)
         if casus.decided_by is not None:
+            if org is None:
+                raise EvaluationError(f"{cite} names an organ, but its frame has no organs")
             try:
                 organs[cite] = compile_organ(
                     world, org, casus.decided_by, cite, on, voters, inv.parties_to_dispute
@@ -887,7 +944,7 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
                 cite=cite,
                 event=casus.event,
                 consequence=casus.consequence,
-                casus=compile_casus(casus, situation, cite),
+                casus=compile_casus(casus, _presuming(situation, inst), cite),
                 entitled=ent_value,
                 entitled_node=ent_node,
                 decided_by=casus.decided_by,
@@ -895,19 +952,24 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
             )
         )
     entitled = v_or(p.entitled for p in provisions) if provisions else NO
-    applied = [sp for sp in org.suspensions if sp.towards == inv.affected_state and sp.covers(on)]
+    applied = (
+        []
+        if org is None
+        else [sp for sp in org.suspensions if sp.towards == inv.affected_state and sp.covers(on)]
+    )
     suspended = {
         sp.bearer: Suspended(sp.towards, sp.valid_from, sp.what, sp.contested) for sp in applied
     }
     # What the answer rests on beyond the provisions: the suspensions that apply, and the
     # requester's membership event.
+    body = org.id if org is not None else frame
     for sp in applied:
-        where = f"{org.id}/suspensions/{sp.bearer}-{sp.towards}@{sp.valid_from.isoformat()}"
+        where = f"{body}/suspensions/{sp.bearer}-{sp.towards}@{sp.valid_from.isoformat()}"
         for a in sp.assumptions:
             assumptions.setdefault(a.id + "@" + where, AssumptionUsed(a.id, a.label, a.text, where))
-    if membership.event is not None:
-        where = f"{org.id}/members/{inv.requester.state}@{membership.event.date.isoformat()}"
-        for a in membership.event.assumptions:
+    if member_event is not None:
+        where = f"{body}/members/{inv.requester.state}@{member_event.date.isoformat()}"
+        for a in member_event.assumptions:
             assumptions.setdefault(a.id + "@" + where, AssumptionUsed(a.id, a.label, a.text, where))
     nearest = None
     if not provisions and resolved.gaps:
@@ -944,7 +1006,8 @@ def compile_question(world: World, inv: Invocation, on: dt.date) -> Question:
         suspended=suspended,
         assumptions=tuple(assumptions.values()),
         nearest_in_force=nearest,
-        priorities=tuple(p for p in org.priorities if p.covers(on)),
+        priorities=() if org is None else tuple(p for p in org.priorities if p.covers(on)),
+        sources=sources,
     )
 
 
@@ -990,6 +1053,8 @@ def computed_outcome(
             return Outcome(grounded.value), grounded
         if consequence == "consultation":
             return Outcome.CONSULTATION_DUE, YES
+        if consequence == "permission":
+            return Outcome.PERMITTED, YES
         return Outcome.OBLIGATIONS_ARISE, YES
     if vote.outcome == "refused":
         return Outcome.REFUSED, NO
@@ -1119,11 +1184,15 @@ def _forget(world_id: int) -> None:
     _COMPILED.pop(world_id, None)
 
 
-def question(world: World, inv: Invocation, on: dt.date | None = None) -> Question:
-    """The compiled question for the invocation on a date (default: its own), compiled once."""
+def question(
+    world: World, inv: Invocation, on: dt.date | None = None, frame: str | None = None
+) -> Question:
+    """The compiled question for the invocation on a date (default: its own), compiled once;
+    with `frame`, put to that frame of general international law instead of the organization."""
     day = on or inv.date
     rq = inv.requester
     key = (
+        frame,
         inv.organization,
         day,
         rq.state,
@@ -1140,7 +1209,7 @@ def question(world: World, inv: Invocation, on: dt.date | None = None) -> Questi
         weakref.finalize(world, _forget, id(world))
     q = per.get(key)
     if q is None:
-        q = compile_question(world, inv, day)
+        q = compile_question(world, inv, day, frame)
         if len(per) >= _PER_WORLD:
             per.clear()
         per[key] = q

@@ -25,6 +25,7 @@ class Outcome(StrEnum):
     CASUS_NOT_ESTABLISHED = "casus_not_established"
     CONSULTATION_DUE = "consultation_due"
     OBLIGATIONS_ARISE = "obligations_arise"
+    PERMITTED = "permitted"  # general international law: a lawful basis for the foreign force
     CONTESTED = "contested"
     UNDETERMINED = "undetermined"
 

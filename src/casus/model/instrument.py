@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from casus.model.common import Dated, Eid, Frozen, Id, Proposition, citation
-from casus.model.rules import Assumption, Casus, Expr
+from casus.model.rules import Assumption, Casus, Expr, Presumption
 
 TextStatus = Literal["VERIFIED", "PARTLY", "RECALLED", "NOT FOUND", "PARAPHRASE"]
 
@@ -52,9 +52,36 @@ class Instrument(Frozen):
     id: Id
     title: str
     short_title: str | None = None
-    form: Literal["treaty", "charter", "protocol", "agreement", "decision"]
+    form: Literal[
+        "treaty",
+        "charter",
+        "protocol",
+        "agreement",
+        "decision",
+        "articles",
+        "resolution",
+        "judgment",
+    ]
     organization: Id | None = Field(
         default=None, description="The organization whose organs apply it, if any."
+    )
+    frame: Literal["general-international-law"] | None = Field(
+        default=None,
+        description="Set for the rules of general international law that apply to every request "
+        "for a force whatever the alliance (e.g. consent under the ILC Articles); such an "
+        "instrument belongs to no organization and its provisions name no deciding organ.",
+    )
+    status: (
+        Literal[
+            "treaty",
+            "codification adopted by the General Assembly",
+            "resolution of a learned body",
+            "judgment",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="What kind of authority a frame's instrument has (required with `frame`).",
     )
     signed: dt.date | None = None
     signed_at: str | None = None
@@ -66,6 +93,11 @@ class Instrument(Frozen):
         description="The propositions this instrument's rules read, each with a one-line meaning. "
         "Every proposition a rule reads must be declared here; claims and requests under the "
         "instrument's organization are checked against these names.",
+    )
+    presumptions: list[Presumption] = Field(
+        default_factory=list,
+        description="What this instrument's rules take a declared proposition to be when no "
+        "claim speaks to it (a defeater that must be alleged), each labelled and sourced.",
     )
     provisions: list[Provision] = Field(min_length=1)
 

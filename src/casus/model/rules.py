@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, Union
 
 from pydantic import Discriminator, Field, Tag
@@ -62,6 +62,8 @@ class Situation:
     # `{provision: …}`; None when the rule is evaluated without a world.
     provisions: Callable[[str], tuple[str, Expr] | None] | None = None
     using: tuple[str, ...] = ()  # the provisions being applied, innermost last (no cycles)
+    # What the rules' instrument presumes of a proposition no claim speaks to (see Presumption).
+    presumed: Mapping[str, Presumption] = field(default_factory=dict)
 
 
 ValueFn = Callable[[Values], Value]
@@ -384,7 +386,7 @@ def places_of(expr: Expr, uses: Uses | None = None) -> list[str]:
     )
 
 
-def _proposition(name: str, cite: str) -> Compiled:
+def _proposition(name: str, cite: str, presumed: Presumption | None = None) -> Compiled:
     # What no claim speaks to reads the same in every run: its node is built once.
     missing_node = Node(
         f"{name}: undetermined, missing: no claim about it counts under this reading",
@@ -392,13 +394,28 @@ def _proposition(name: str, cite: str) -> Compiled:
         (cite,),
     )
 
+    # With a presumption, no claim means the presumed value (labelled, cited), not a gap.
+    absent = UNDETERMINED if presumed is None else Value(presumed.value)
+    presumed_node = (
+        None
+        if presumed is None
+        else Node(
+            f"{name}: {presumed.value}, presumed: no claim speaks to it under this reading "
+            f"({presumed.label}: {presumed.text})",
+            absent,
+            (cite, *(f"source:{s}" for s in presumed.sources)),
+        )
+    )
+
     def value(values: Values) -> Value:
         pv = values.get(name)
-        return UNDETERMINED if pv is None else pv.value
+        return absent if pv is None else pv.value
 
     def explain(values: Values, missing: list[str], contested: list[str]) -> tuple[Value, Node]:
         pv = values.get(name)
         if pv is None:
+            if presumed_node is not None:
+                return absent, presumed_node
             if name not in missing:
                 missing.append(name)
             return UNDETERMINED, missing_node
@@ -416,7 +433,7 @@ def _proposition(name: str, cite: str) -> Compiled:
 def compile_expr(expr: Expr, situation: Situation, cite: str) -> Compiled:
     """Compile an expression for a situation: what is static (dates, places) is settled now."""
     if isinstance(expr, str):
-        return _proposition(expr, cite)
+        return _proposition(expr, cite, situation.presumed.get(expr))
     return expr.compile(situation, cite)
 
 
@@ -441,6 +458,18 @@ class Assumption(Frozen):
     text: str
     label: Literal["VERIFY", "RECALLED", "NOT FOUND", "PARTLY", "INTERPRETATION", "PLANNING"]
     sources: list[Id] = Field(default_factory=list)
+
+
+class Presumption(Frozen):
+    """What an instrument's rules take a proposition to be when no claim speaks to it under a
+    reading: a defeater that must be alleged to count (e.g. that consent was vitiated). Shown,
+    labelled and cited, wherever it is applied; a claim either way replaces it."""
+
+    proposition: Proposition
+    value: Literal["yes", "no"]
+    label: Literal["INTERPRETATION", "VERIFY", "RECALLED", "PARTLY"]
+    text: str = Field(description="Why the rule may take it so, and on whose reading.")
+    sources: list[Id] = Field(min_length=1)
 
 
 class InvokedBy(Frozen):
@@ -494,5 +523,10 @@ class Casus(Frozen):
     decided_by: Id | None = Field(
         default=None, description="The organ (of the instrument's organization) that decides."
     )
-    consequence: Literal["assistance", "consultation", "decision", "measures"]
+    consequence: Literal["assistance", "consultation", "decision", "measures", "permission"] = (
+        Field(
+            description="What follows: assistance, consultation, a decision, measures; or, in "
+            "general international law, permission (a lawful basis for the foreign force)."
+        )
+    )
     obligations: list[Obligation] = Field(default_factory=list)

@@ -66,10 +66,17 @@ class World:
     def instruments_of(self, organization: str) -> list[Instrument]:
         return [i for i in self.instruments.values() if i.organization == organization]
 
+    def frame_instruments(self, frame: str) -> list[Instrument]:
+        return [i for i in self.instruments.values() if i.frame == frame]
+
     def vocabulary(self, organization: str) -> dict[str, str]:
-        """The propositions the organization's instruments declare, with their meanings."""
+        """The propositions the organization's instruments declare, with their meanings, and
+        those of general international law, which applies to every request for a force."""
         out: dict[str, str] = {}
-        for inst in self.instruments_of(organization):
+        for inst in (
+            *self.instruments_of(organization),
+            *self.frame_instruments("general-international-law"),
+        ):
             for name, meaning in inst.propositions.items():
                 out.setdefault(name, meaning)
         return out

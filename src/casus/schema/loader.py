@@ -240,6 +240,29 @@ def check_model(model: Any) -> Iterator[tuple[Loc, str]]:
 
 def _check_instrument(inst: Instrument) -> Iterator[tuple[Loc, str]]:
     yield from _dupes(inst.provisions, "eid", ("provisions",), "provision eid")
+    for k, pr in enumerate(inst.presumptions):
+        if pr.proposition not in inst.propositions:
+            yield (
+                ("presumptions", k, "proposition"),
+                f"expected a proposition this instrument declares, found '{pr.proposition}'",
+            )
+    if inst.frame is not None:
+        if inst.organization is not None:
+            yield (
+                ("organization",),
+                f"expected no organization for an instrument of the frame {inst.frame} (its "
+                f"rules bind every state), found '{inst.organization}'",
+            )
+        if inst.status is None:
+            yield (("frame",), "expected a `status` beside `frame` (treaty, codification …)")
+        for p, prov in enumerate(inst.provisions):
+            for v, version in enumerate(prov.versions):
+                if version.casus is not None and version.casus.decided_by is not None:
+                    yield (
+                        ("provisions", p, "versions", v, "casus", "decided_by"),
+                        "expected no deciding organ in a frame of general international law, "
+                        f"found '{version.casus.decided_by}'",
+                    )
     if inst.signed and inst.in_force and inst.in_force < inst.signed:
         yield (
             ("in_force",),
@@ -447,6 +470,13 @@ def _expressions(value: Any, loc: Loc, in_expr: bool = False) -> Iterator[tuple[
             yield from _expressions(item, (*loc, i))
 
 
+def _rules_of(organization: str, world: World) -> str:
+    """Whose instruments declare the vocabulary of a case or request under the organization."""
+    if world.frame_instruments("general-international-law"):
+        return f"{organization} and of general international law"
+    return organization
+
+
 def _undeclared(name: str, vocabulary: Iterable[str], whose: str) -> str:
     near = difflib.get_close_matches(name, list(vocabulary), n=3, cutoff=0.6)
     hint = f"; nearest declared: {', '.join(near)}" if near else ""
@@ -496,7 +526,9 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
                     )
         if isinstance(m, Case) and m.organization in world.organizations:
             vocabulary = {**world.vocabulary(m.organization), **m.propositions}
-            whose = f"the instruments of {m.organization} or the case's propositions"
+            whose = (
+                f"the instruments of {_rules_of(m.organization, world)} or the case's propositions"
+            )
             for c, claim in enumerate(m.claims):
                 if claim.proposition not in vocabulary:
                     problems.append(
@@ -507,7 +539,7 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
                     )
         if isinstance(m, RequestFile) and m.organization in world.organizations:
             vocabulary = world.vocabulary(m.organization)
-            whose = f"the instruments of {m.organization}"
+            whose = f"the instruments of {_rules_of(m.organization, world)}"
             for name in m.grounds.propositions:
                 if name not in vocabulary:
                     problems.append(
