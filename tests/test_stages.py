@@ -306,3 +306,31 @@ def test_a_priority_is_shown_in_the_terminal_and_the_report() -> None:
     html = render_report(replay)
     assert "Priority: provisions that arise name different organs" in html
     assert "a priority stipulated by this test" in html
+
+
+def test_not_a_member_says_since_when_it_became_one_cited() -> None:
+    inv = _request(date="1990-01-01", provisions_cited=[NATO_ART_4])
+    ev = evaluate(WORLD, inv)
+    node = next(n for n in ev.explanation.walk() if n.statement.startswith("PL is not yet"))
+    assert "it became one on 1999-03-12" in node.statement
+    pl = WORLD.organizations["nato"].member("PL")
+    assert pl is not None
+    assert set(node.cites) == {f"source:{s}" for s in pl.events[0].sources}
+
+
+def test_a_suspension_is_in_the_explanation_cited_for_the_party_it_affects() -> None:
+    inv = _request(
+        organization="anzus",
+        date="1990-06-01",
+        requester={"state": "NZ", "office": "head_of_government", "person": "the PM"},
+        place="wellington",
+        provisions_cited=["anzus/art_4"],
+        grounds={"propositions": {"armed_attack_on_party": "yes"}},
+    )
+    ev = evaluate(WORLD, inv)
+    suspension = WORLD.organizations["anzus"].suspensions[0]
+    nodes = [
+        n for n in ev.explanation.walk() if n.statement.startswith("US: obligations towards NZ")
+    ]
+    assert nodes and all(n.value is NO for n in nodes)
+    assert all(set(n.cites) == {f"source:{s}" for s in suspension.sources} for n in nodes)

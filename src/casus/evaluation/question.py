@@ -89,6 +89,10 @@ def candidate_refs(world: World, organization: str) -> list[str]:
     return [r for inst in world.instruments_of(organization) for r in _casus_refs(inst)]
 
 
+def _cites(sources: Sequence[str]) -> tuple[str, ...]:
+    return tuple(f"source:{x}" for x in sources)
+
+
 def _presuming(situation: Situation, inst: Instrument) -> Situation:
     """The situation with what the instrument presumes of propositions no claim speaks to."""
     if not inst.presumptions:
@@ -153,10 +157,20 @@ def resolve(world: World, refs: Sequence[str], on: dt.date) -> Resolved:
 
 def membership_node(m: MembershipOnDate, org: Organization) -> Node:
     if m.event is None:
+        member = org.member(m.state)
+        joins = None if member is None else min(member.events, key=lambda e: e.date)
+        if joins is None:
+            return Node(
+                f"{m.state} is not a member of {org.short_name} on {m.on.isoformat()}, nor at "
+                "any time its membership record covers",
+                NO,
+                tuple(f"source:{s}" for s in org.sources),
+            )
         return Node(
-            f"{m.state} is not a member of {org.short_name} on {m.on.isoformat()}",
+            f"{m.state} is not yet a member of {org.short_name} on {m.on.isoformat()}: it "
+            f"became one on {joins.date.isoformat()} ({joins.what})",
             NO,
-            tuple(f"source:{s}" for s in org.sources),
+            tuple(f"source:{s}" for s in joins.sources),
         )
     text = f"{m.state}'s status in {org.short_name} on {m.on.isoformat()}: {m.status.replace('_', ' ')}"
     text += f" (since {m.event.date.isoformat()}: {m.event.what})"
@@ -400,6 +414,7 @@ class Suspended:
     since: dt.date
     what: str
     contested: str | None = None
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -651,6 +666,7 @@ class Question:
                 arises = v_and((arises, vote.value if vote is not None else UNDETERMINED))
             for ob, bearers in p.obligations:
                 states: list[BoundState] = []
+                suspensions: list[Node] = []
                 for s in bearers:
                     sp = self.suspended.get(s)
                     if sp is not None and sp.contested:
@@ -688,6 +704,11 @@ class Question:
                                 s, arises, "a party" if ob.binds == "all" else "bound if it joins"
                             )
                         )
+                    if sp is not None:
+                        # The suspension, cited, under the duty it changes for this party.
+                        suspensions.append(
+                            Node(f"{s}: {states[-1].why}", states[-1].value, _cites(sp.sources))
+                        )
                 out.append(
                     ObligationResult(p.cite, ob.duty, ob.bearer, ob.modality, arises, tuple(states))
                 )
@@ -699,6 +720,7 @@ class Question:
                         f"{who} ({ob.modality}): {ob.duty} [{p.cite}]: {arises}",
                         arises,
                         (p.cite,),
+                        tuple(suspensions),
                     )
                 )
         return tuple(out), tuple(nodes)
@@ -958,7 +980,8 @@ def compile_question(
         else [sp for sp in org.suspensions if sp.towards == inv.affected_state and sp.covers(on)]
     )
     suspended = {
-        sp.bearer: Suspended(sp.towards, sp.valid_from, sp.what, sp.contested) for sp in applied
+        sp.bearer: Suspended(sp.towards, sp.valid_from, sp.what, sp.contested, tuple(sp.sources))
+        for sp in applied
     }
     # What the answer rests on beyond the provisions: the suspensions that apply, and the
     # requester's membership event.
