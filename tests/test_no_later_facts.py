@@ -13,9 +13,20 @@ import casus
 from casus.evaluation.engine import evaluate_frames
 
 WORLD = casus.load_world()
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _MONTH = "|".join(MONTHS) + "|" + "|".join(m[:3] for m in MONTHS)
 DATES = re.compile(
     rf"(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})"
