@@ -96,17 +96,30 @@ def main() -> None:
     from store import bench_store
     from whatif import bench_whatif
 
-    doc = {
-        "engine": bench_engine(),
-        "replay_process": bench_replay_process(),
-        "whatif": bench_whatif(),
-        "store": bench_store(),
-        "network": bench_network(),
-        "load": bench_load(),
-        "python": sys.version.split()[0],
+    benches = {
+        "engine": bench_engine,
+        "replay_process": bench_replay_process,
+        "whatif": bench_whatif,
+        "store": bench_store,
+        "network": bench_network,
+        "load": bench_load,
     }
+    doc: dict[str, Any] = {}
+    failed = []
+    for name, bench in benches.items():
+        # One benchmark that fails does not lose the others' figures: it is reported, and the
+        # run exits non-zero.
+        try:
+            doc[name] = bench()
+        except Exception as e:  # reported in the document and by the exit code
+            doc[name] = {"error": f"{type(e).__name__}: {e}"}
+            failed.append(name)
+        print(f"benchmark {name}: {'failed' if name in failed else 'done'}", file=sys.stderr)
+    doc["python"] = sys.version.split()[0]
     json.dump(doc, sys.stdout, indent=2)
     sys.stdout.write("\n")
+    if failed:
+        sys.exit(f"benchmarks failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from casus.cli import browse_command, serve_command, store_commands
+from casus.cli import browse_command, deployments_command, serve_command, store_commands
 from casus.cli.common import DataOption, JsonOption
 from casus.cli.common import fail as _fail
 from casus.cli.common import parse_date as _parse_date
@@ -324,6 +324,8 @@ store_commands.register(app)
 serve_command.register(app)
 # Browsing the model (instruments, provisions, show, members, places, propositions, --version).
 browse_command.register(app)
+# Deployments side by side (the treaty beside general international law).
+deployments_command.register(app)
 
 
 def main() -> None:

@@ -720,3 +720,34 @@ def print_verdict(doc: dict[str, Any], *, console: Console | None = None) -> Non
         f"[dim]Everything, cited: casus replay {escape(doc['case'])} --full "
         "(or --section NAME; see --help)[/]",
     )
+
+
+def print_deployments(rows: list[dict[str, Any]]) -> None:
+    """`casus deployments`: one block per deployment, citations whole, text wrapped."""
+    c = _console()
+    for r in rows:
+        q = r["requested_by"]
+        c.print()
+        _say(c, f"[bold]{escape(r['case'])}[/]: {escape(r['title'])}")
+        _say(
+            c,
+            f"asked {r['date']} by {escape(q['person'])} ({q['office'].replace('_', ' ')} of "
+            f"{q['state']}); basis: {escape(', '.join(r['legal_basis']) or 'none cited')}",
+            2,
+        )
+        if r["organ"]:
+            _say(c, f"decided by the {escape(r['organ'])}: {escape(str(r['rule']))}", 2)
+        treaty = " | ".join(f"{v} ({k})" for k, v in r["treaty"].items())
+        _say(c, f"treaty: {treaty}; recorded: {r['recorded'] or 'none'}", 2)
+        if r["frame"]:
+            frame = " | ".join(f"{v} ({k})" for k, v in r["frame"].items())
+            _say(c, f"general international law: {frame}", 2)
+        for name, values in r["consent"].items():
+            if any(v != "no" for v in values.values()):
+                _say(c, f"{name}: {' | '.join(f'{v} ({k})' for k, v in values.items())}", 4)
+        if r["force"]["contingents"]:
+            _say(c, f"contingents: {', '.join(r['force']['contingents'])}", 2)
+        if r["start"]:
+            _say(c, f"from {r['start']} to {r['end'] or 'open'}", 2)
+        for s in r["stated"]:
+            _say(c, f"stated by {escape(s['by_name'])}: {s['value']}", 2)

@@ -23,6 +23,11 @@ def render_report(doc: dict[str, Any]) -> str:
     return _environment().get_template("replay.html.j2").render(doc=doc)
 
 
+def render_deployments(rows: list[dict[str, Any]]) -> str:
+    """Deployments side by side, one self-contained page (`casus deployments --report`)."""
+    return _environment().get_template("deployments.html.j2").render(rows=rows)
+
+
 def write_report(doc: dict[str, Any], target: Path) -> Path:
     """Write the report; the file appears whole or not at all (written beside, then renamed)."""
     target.parent.mkdir(parents=True, exist_ok=True)
