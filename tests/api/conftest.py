@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ from casus.model.world import World
 PG_ADMIN_URL = os.environ.get("CASUS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
+@contextmanager
+def pg_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database (dropped after); skips where no server answers (fails with
+    CI=true, since CI must run it)."""
     import psycopg
 
     try:
@@ -33,13 +36,19 @@ def pg_url() -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and PostgreSQL is unreachable at {PG_ADMIN_URL}: {reason}")
         pytest.skip(f"no PostgreSQL server reachable at {PG_ADMIN_URL} ({reason})")
-    name = f"casus_api_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
             yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    with pg_database("casus_api") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/exercises/{x}/log", frozenset(READERS)),
     Endpoint("GET", "/api/exercises/{x}/report", frozenset(READERS)),
     Endpoint("GET", "/api/exercises/{x}/events", frozenset(READERS), params={"follow": "false"}),
+    Endpoint("POST", "/api/exercises/{x}/events/ticket", frozenset(READERS)),
     Endpoint(
         "POST",
         "/api/exercises/{x}/participants",

@@ -89,6 +89,7 @@ def test_the_document_names_every_operation_stably() -> None:
             "castPosition",
             "closeDecision",
             "createExercise",
+            "createStreamTicket",
             "endExercise",
             "fileRequest",
             "getCase",

@@ -1,7 +1,8 @@
 """Live updates on SQLite, against a real server (uvicorn in a thread): the event stream sends
 a snapshot, then each new event with the board after it, whether the event came through this
 server or straight into the store from another process; it resumes after Last-Event-ID; it
-takes the token as ?token= (EventSource) and refuses without one."""
+takes a single-use stream ticket as ?ticket= (EventSource), never a token, and refuses without
+one."""
 
 from __future__ import annotations
 
@@ -34,7 +35,10 @@ def served(world: World, tmp_path: Path) -> Iterator[tuple[Api, str, str]]:
 
 def test_a_position_appears_on_the_stream_with_the_board(served: tuple[Api, str, str]) -> None:
     api, base, xid = served
-    stream = Stream(f"{base}/api/exercises/{xid}/events?token={api.tokens['RU']}")
+    with httpx.Client(base_url=base) as http:
+        r = http.post(f"/api/exercises/{xid}/events/ticket", headers=api.as_("RU"))
+        assert r.status_code == 201, r.text
+    stream = Stream(base + r.json()["url"])
     try:
         assert stream.status == 200
         snap = stream.next(lambda m: m["type"] == "snapshot")
@@ -105,5 +109,11 @@ def test_the_stream_needs_a_reader(served: tuple[Api, str, str]) -> None:
     _, base, xid = served
     with httpx.Client(base_url=base) as http:
         assert http.get(f"/api/exercises/{xid}/events").status_code == 401
-        r = http.get(f"/api/exercises/{xid}/events", params={"token": "casus_nope"})
+        r = http.get(f"/api/exercises/{xid}/events", params={"ticket": "st_nope"})
+        assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_ticket"
+        r = http.get(
+            f"/api/exercises/{xid}/events",
+            headers={"Authorization": "Bearer casus_nope"},
+            params={"follow": "false"},
+        )
         assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_token"

@@ -29,6 +29,16 @@ def _casus(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _ticket_url(base: str, xid: str, token: str) -> str:
+    r = httpx.post(
+        f"{base}/api/exercises/{xid}/events/ticket",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["url"])
+
+
 @pytest.fixture(scope="module")
 def two_servers(
     pg_url: str, tmp_path_factory: pytest.TempPathFactory
@@ -110,8 +120,9 @@ def test_a_position_cast_through_one_process_appears_on_the_stream_of_the_other(
         )
         assert r.status_code == 201, r.text
 
-    on_b = Stream(f"{b}/api/exercises/{xid}/events?token={tokens['RU']}")
-    on_a = Stream(f"{a}/api/exercises/{xid}/events?token={tokens['KZ']}")
+    # Each stream with a ticket from the process it is opened at (tickets live in a process).
+    on_b = Stream(b + _ticket_url(b, xid, tokens["RU"]))
+    on_a = Stream(a + _ticket_url(a, xid, tokens["KZ"]))
     try:
         assert on_b.status == 200 and on_a.status == 200
         on_b.next(lambda m: m["type"] == "snapshot")

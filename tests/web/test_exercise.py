@@ -126,5 +126,11 @@ def test_six_delegations_play_kz_2022_and_every_board_follows(
         expect(_row(page, "RU")).to_have_attribute("data-position", "object")
         expect(page.locator("#board-r1 .computed")).to_have_text(after.replace("_", " "))
 
+    # Every page followed the stream with a ticket; no URL any page asked for carries a token.
+    urls = [url for guard in browsing.guards for url in guard.seen]
+    assert any("/events?ticket=st_" in url for url in urls), urls
+    for url in urls:
+        assert "token=" not in url and "casus_" not in url, url
+
     kz.screenshot(path=str(artifacts("exercise-kz-delegation.png")), full_page=True)
     facilitator.screenshot(path=str(artifacts("exercise-facilitator.png")), full_page=True)

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from casus.api import errors
+from casus.api.limits import BodyLimit, FailedAttempts
 from casus.api.settings import Settings
 
 DESCRIPTION = """\
@@ -25,7 +26,9 @@ live exercises in which each delegation acts through its own account.
 
 Authenticate with `Authorization: Bearer TOKEN` (a token from `casus accounts create` or from
 an invitation). Every error is a 4xx (503 if the store is unreachable) with the body
-`{"error": {"code": ..., "message": ..., "field": ...}}`. Mutating calls accept an
+`{"error": {"code": ..., "message": ..., "field": ...}}`. A request body is at most 1 MiB by
+default (413 `too_large`, refused before it is read); a token is never taken from a URL (the
+event stream takes a single-use `?ticket=`); failed token attempts are limited per client (429). Mutating calls accept an
 `Idempotency-Key` header: a retry with the same key records nothing new.
 See docs/reference/api.md.
 """
@@ -50,6 +53,14 @@ def create_app(settings: Settings | None = None, *, world: Any = None) -> FastAP
         redoc_url=None,
     )
     errors.install(app)
+    from casus.api.auth import StreamTickets
+
+    # The limits are read now (the store's URL only when the lifespan starts).
+    limits = settings or Settings()
+    app.state.auth_failures = FailedAttempts(limits.auth_failures, limits.auth_failure_window)
+    app.state.stream_tickets = StreamTickets(limits.stream_ticket_seconds)
+    # Outside the routing, so before any route, dependency or authentication work.
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes, max_depth=limits.max_json_depth)
     from casus.api.routers import accounts, cases, exercises, organizations, stream
 
     for module in (cases, organizations, accounts, exercises, stream):

@@ -1,7 +1,10 @@
 """Who is calling, and what they may do.
 
-Callers present `Authorization: Bearer TOKEN` (and, on the event stream only, `?token=`, since a
-browser's EventSource cannot set headers). Roles:
+Callers present `Authorization: Bearer TOKEN`, and nowhere else: a token is never taken from a
+URL (URLs end up in access logs). The event stream, which a browser's EventSource opens without
+headers, takes a *stream ticket* instead: short-lived, good once, for one exercise, obtained with
+the header (`StreamTickets`). Failed token attempts are bounded per client
+(`casus.api.limits.FailedAttempts`): beyond the limit, 429 with `Retry-After`. Roles:
 
 - facilitator: creates exercises and manages those it created (participants, clock, decisions,
   end); reads every exercise;
@@ -17,7 +20,13 @@ facilitators only.
 
 from __future__ import annotations
 
+import secrets
+import threading
+import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request, Security
@@ -25,6 +34,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from casus.api.errors import ApiError
+from casus.api.limits import FailedAttempts
 from casus.api.services import Services, get_services
 from casus.store.accounts import Account
 from casus.store.exercises import ExerciseRecord
@@ -37,7 +47,35 @@ bearer = HTTPBearer(
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def authenticate(services: Services, token: str | None) -> Account | None:
+def client_of(request: Request) -> str:
+    """Whom failed attempts are counted against: the peer's address (behind a proxy, run
+    uvicorn with --proxy-headers so that this is the client's)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def failures_of(request: Request) -> FailedAttempts:
+    failures: FailedAttempts = request.app.state.auth_failures
+    return failures
+
+
+def check_not_limited(failures: FailedAttempts, client: str) -> None:
+    """429 while this client has failed too many token attempts lately. Checked before any
+    token is looked at (even a cached one), so a limited client learns nothing by guessing."""
+    wait = failures.retry_after(client)
+    if wait:
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            f"too many failed token attempts from this client: try again in {wait} s",
+            "Authorization",
+            None,
+            {"Retry-After": str(wait)},
+        )
+
+
+def authenticate(
+    services: Services, token: str | None, failed: Callable[[], None] | None = None
+) -> Account | None:
     if token is None:
         return None
     # Accounts never change once made (there is no revocation yet), so a token checked once
@@ -46,6 +84,8 @@ def authenticate(services: Services, token: str | None) -> Account | None:
         token, lambda: services.accounts.authenticate(token), keep_none=False
     )
     if account is None:
+        if failed is not None:
+            failed()
         raise ApiError(
             401, "invalid_token", "the token is not recognized", "Authorization", None, _CHALLENGE
         )
@@ -53,6 +93,7 @@ def authenticate(services: Services, token: str | None) -> Account | None:
 
 
 async def optional_account(
+    request: Request,
     services: Annotated[Services, Depends(get_services)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Account | None:
@@ -60,10 +101,14 @@ async def optional_account(
     # worker thread only for a token not seen before.
     if credentials is None:
         return None
+    failures, client = failures_of(request), client_of(request)
+    check_not_limited(failures, client)
     found, account = services.tokens.peek(credentials.credentials)
     if found:
         return account
-    return await run_in_threadpool(authenticate, services, credentials.credentials)
+    return await run_in_threadpool(
+        authenticate, services, credentials.credentials, lambda: failures.failed(client)
+    )
 
 
 def require(account: Account | None) -> Account:
@@ -173,9 +218,81 @@ def sees_notes_of(account: Account | None, exercise_id: str, state: str | None) 
     )
 
 
-def stream_account(request: Request, services: Services, token: str | None) -> Account:
-    """The caller of the event stream: a bearer header, or `?token=` (EventSource)."""
+@dataclass(frozen=True)
+class _Ticket:
+    account: Account
+    exercise_id: str
+    expires: float
+
+
+class StreamTickets:
+    """Stream tickets of this process: each good once, for one exercise, for `seconds`.
+
+    A ticket is 32 random bytes (URL-safe), kept only in this process's memory, so it must be
+    used at the process that issued it. At most `size` are outstanding (the oldest dropped)."""
+
+    PREFIX = "st_"
+
+    def __init__(
+        self, seconds: float, *, size: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.seconds = seconds
+        self.size = size
+        self.clock = clock
+        self._tickets: OrderedDict[str, _Ticket] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def issue(self, account: Account, exercise_id: str) -> str:
+        ticket = self.PREFIX + secrets.token_urlsafe(32)
+        with self._lock:
+            now = self.clock()
+            while self._tickets:  # issued in order, so expired ones are at the front
+                first = next(iter(self._tickets.values()))
+                if first.expires > now and len(self._tickets) < self.size:
+                    break
+                self._tickets.popitem(last=False)
+            self._tickets[ticket] = _Ticket(account, exercise_id, now + self.seconds)
+        return ticket
+
+    def redeem(self, ticket: str, exercise_id: str) -> Account | None:
+        """The ticket's account, once: a ticket redeemed, expired, unknown or for another
+        exercise is None (and is gone)."""
+        with self._lock:
+            found = self._tickets.pop(ticket, None)
+            now = self.clock()
+        if found is None or found.expires <= now or found.exercise_id != exercise_id:
+            return None
+        return found.account
+
+
+def tickets_of(request: Request) -> StreamTickets:
+    tickets: StreamTickets = request.app.state.stream_tickets
+    return tickets
+
+
+def stream_account(
+    request: Request, services: Services, exercise_id: str, ticket: str | None
+) -> Account:
+    """The caller of the event stream: a bearer header, or `?ticket=` (for an EventSource,
+    which cannot send headers)."""
+    failures, client = failures_of(request), client_of(request)
     header = request.headers.get("authorization")
     if header is not None and header.lower().startswith("bearer "):
-        return require(authenticate(services, header[7:].strip()))
-    return require(authenticate(services, token))
+        check_not_limited(failures, client)
+        token = header[7:].strip()
+        return require(authenticate(services, token, lambda: failures.failed(client)))
+    if ticket is None:
+        return require(None)
+    check_not_limited(failures, client)
+    account = tickets_of(request).redeem(ticket, exercise_id)
+    if account is None:
+        failures.failed(client)
+        raise ApiError(
+            401,
+            "invalid_ticket",
+            "the stream ticket is not recognized: a ticket is good once, for one exercise, "
+            f"for {tickets_of(request).seconds:g} s; ask for a new one "
+            f"(POST /api/exercises/{exercise_id}/events/ticket)",
+            "query.ticket",
+        )
+    return account

@@ -3,7 +3,9 @@
     {"error": {"code": "...", "message": "...", "field": "..." | null}}
 
 never a 500 with a traceback. casus's own errors (the store's, the engine's) map to codes here,
-so routers raise them as they are. A database that cannot be reached is a 503.
+so routers raise them as they are. A database that cannot be reached, or that fails, is a 503
+whose message is generic: the store's own message (which names the database's URL or file, and
+may quote the statement) is logged on the server, never sent.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ _HTTP_CODES = {
     406: "not_acceptable",
     409: "conflict",
     413: "too_large",
+    429: "too_many_attempts",
     415: "unsupported_media_type",
     422: "invalid",
 }
@@ -108,7 +111,9 @@ COMMON: dict[int | str, dict[str, Any]] = {
 }
 AUTHED: dict[int | str, dict[str, Any]] = {
     **COMMON,
+    400: {"model": ErrorResponse, "description": "A token in the URL (never accepted there)"},
     401: {"model": ErrorResponse, "description": "No credentials, or a token not recognized"},
+    429: {"model": ErrorResponse, "description": "Too many failed token attempts"},
     403: {"model": ErrorResponse, "description": "The caller may not do this"},
     404: {"model": ErrorResponse, "description": "No such resource"},
 }
@@ -116,7 +121,14 @@ WRITES: dict[int | str, dict[str, Any]] = {
     **AUTHED,
     400: {"model": ErrorResponse, "description": "A body that is not JSON at all"},
     409: {"model": ErrorResponse, "description": "Refused by the procedure, or a reused key"},
+    413: {"model": ErrorResponse, "description": "A body over the limit (not read)"},
 }
+
+#: What a 503 says; the store's own message stays in the server's log.
+UNAVAILABLE = "the store cannot be reached or opened; the server's log has the details"
+STORE_FAILED = (
+    "the store could not do this (nothing was recorded); the server's log has the details"
+)
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -169,10 +181,13 @@ def install(app: FastAPI) -> None:
             return respond(409, "rejected", message)
         if isinstance(exc, Conflict):
             return respond(409, "conflict", message)
+        # The store's other messages name its URL or file (and may quote the statement):
+        # they stay in the log.
         if isinstance(exc, Unreachable | Damaged):
-            return respond(503, "store_unavailable", message)
+            log.error("store unavailable: %s", message)
+            return respond(503, "store_unavailable", UNAVAILABLE)
         log.error("store error: %s", message)
-        return respond(503, "store_error", message)
+        return respond(503, "store_error", STORE_FAILED)
 
     async def evaluation_error(_: Request, exc: Exception) -> JSONResponse:
         return respond(422, "cannot_evaluate", str(exc.args[0] if exc.args else exc))

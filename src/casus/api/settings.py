@@ -40,3 +40,36 @@ class Settings(BaseSettings):
     heartbeat: float = Field(
         default=15.0, gt=0, le=300, description="Seconds between keep-alive comments on a stream."
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        le=64 * 1_048_576,
+        description=(
+            "The largest request body accepted, in bytes (default 1 MiB): a larger one is "
+            "refused with 413 before it is read, before any authentication work."
+        ),
+    )
+    max_json_depth: int = Field(
+        default=64,
+        ge=2,
+        le=1000,
+        description="How deep a JSON body may nest arrays and objects (deeper: 422).",
+    )
+    stream_ticket_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=300,
+        description="How long a stream ticket stays good (it is good once, in this process).",
+    )
+    auth_failures: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description=(
+            "Failed token attempts a client may make within `auth_failure_window` seconds; "
+            "beyond, its token attempts are refused with 429 and Retry-After."
+        ),
+    )
+    auth_failure_window: float = Field(
+        default=60.0, gt=0, le=3600, description="The window of `auth_failures`, in seconds."
+    )

@@ -10,6 +10,10 @@ event's number, so that a reconnecting browser resumes after the last one it saw
 
 Comments (`: keep-alive`) are sent every heartbeat. `follow=false` sends what is there and ends
 (for scripts and tests).
+
+A token is never taken in the URL: scripts send `Authorization: Bearer TOKEN`; a browser's
+EventSource, which cannot, first asks `POST …/events/ticket` (with the header) for a ticket
+good once, for a few seconds, and opens `…/events?ticket=TICKET`.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from casus.api import play
-from casus.api.auth import check_read, stream_account
-from casus.api.errors import AUTHED
+from casus.api.auth import Caller, check_read, stream_account, tickets_of
+from casus.api.errors import AUTHED, ErrorResponse
 from casus.api.services import Services, get_services
 from casus.store.accounts import Account
 from casus.store.exercise_fold import apply
@@ -104,6 +109,41 @@ class _Follower:
         return self._apply(events)
 
 
+class StreamTicket(BaseModel):
+    ticket: str = Field(description="Good once, for this exercise, for `expires_in` seconds.")
+    expires_in: float = Field(description="Seconds the ticket stays good.")
+    url: str = Field(description="The stream's URL with the ticket, to open at once.")
+
+
+@router.post(
+    "/{exercise_id}/events/ticket",
+    operation_id="createStreamTicket",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StreamTicket,
+    responses={
+        **AUTHED,
+        429: {"model": ErrorResponse, "description": "Too many failed token attempts"},
+    },
+)
+async def create_stream_ticket(
+    request: Request,
+    exercise_id: Annotated[str, Path(max_length=80)],
+    account: Caller,
+    services: Annotated[Services, Depends(get_services)],
+) -> StreamTicket:
+    """A single-use, short-lived ticket to open the exercise's event stream with (an
+    EventSource cannot send the Authorization header, and a token never goes in a URL)."""
+    record = await run_in_threadpool(services.exercises.get, exercise_id)
+    check_read(account, record)
+    tickets = tickets_of(request)
+    ticket = tickets.issue(account, record.exercise_id)
+    return StreamTicket(
+        ticket=ticket,
+        expires_in=tickets.seconds,
+        url=f"/api/exercises/{record.exercise_id}/events?ticket={ticket}",
+    )
+
+
 @router.get(
     "/{exercise_id}/events",
     operation_id="streamExerciseEvents",
@@ -120,9 +160,15 @@ async def stream_events(
     request: Request,
     exercise_id: Annotated[str, Path(max_length=80)],
     services: Annotated[Services, Depends(get_services)],
-    token: Annotated[
+    ticket: Annotated[
         str | None,
-        Query(max_length=200, description="The bearer token (EventSource cannot set headers)."),
+        Query(
+            max_length=200,
+            description=(
+                "A stream ticket from createStreamTicket, good once (an EventSource cannot "
+                "send the Authorization header). A token is never accepted here."
+            ),
+        ),
     ] = None,
     after: Annotated[
         int | None, Query(ge=0, le=2**31, description="Send the events after this one first.")
@@ -133,7 +179,7 @@ async def stream_events(
     ] = None,
 ) -> StreamingResponse:
     """Server-sent events: a snapshot of the board, then every new event of the exercise."""
-    viewer = await run_in_threadpool(stream_account, request, services, token)
+    viewer = await run_in_threadpool(stream_account, request, services, exercise_id, ticket)
     record = await run_in_threadpool(services.exercises.get, exercise_id)
     check_read(viewer, record)
     follower = _Follower(services, record, viewer)

@@ -78,8 +78,16 @@ function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : `k-${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
 
-/** The server-sent events of an exercise (EventSource cannot send headers: the token rides along). */
-export const eventsUrl = (id, token) => `/api/exercises/${enc(id)}/events?token=${enc(token)}`;
+/**
+ * The URL of an exercise's server-sent events, with a fresh stream ticket. An EventSource cannot
+ * send the Authorization header, and a token never goes in a URL (URLs are logged): the ticket,
+ * asked for with the header, is good once and for a few seconds, so every (re)connection asks
+ * for a new one. `after`: the last event already seen (the stream resumes after it).
+ */
+export async function eventsUrl(id, token, after) {
+  const { url } = await request("POST", `${ex(id)}/events/ticket`, { token });
+  return after === null || after === undefined ? url : `${url}&after=${enc(after)}`;
+}
 
 // --- the visitor's own token, for this tab only ------------------------------------------------
 

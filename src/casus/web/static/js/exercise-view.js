@@ -171,22 +171,57 @@ export async function exerciseView(main, id, session, restart) {
   panel?.update(x, sourceDoc);
   main.dataset.ready = id;
 
-  const stream = new EventSource(eventsUrl(id, session.token));
-  stream.onopen = () => { live.textContent = "● Live: the board updates as delegations act."; live.dataset.live = "open"; };
-  stream.onerror = () => { live.textContent = "Live updates interrupted: reconnecting…"; live.dataset.live = "retry"; };
-  stream.onmessage = (event) => {
-    let data;
+  // A stream ticket is good once: on an error the EventSource is closed, not left to reconnect
+  // with a spent ticket, and a new one is asked for, resuming after the last event seen.
+  let lastSeq = null;
+  let stream = null;
+  let retry = null;
+  let leaving = false;
+  const interrupted = (why) => {
+    live.textContent = `Live updates interrupted${why ? ` (${why})` : ""}: reconnecting…`;
+    live.dataset.live = "retry";
+  };
+  const reconnectSoon = (ms) => {
+    if (!leaving && retry === null) retry = setTimeout(() => { retry = null; connect(); }, ms);
+  };
+  async function connect() {
+    let url;
     try {
-      data = JSON.parse(event.data);
-    } catch {
+      url = await eventsUrl(id, session.token, lastSeq);
+    } catch (err) {
+      interrupted(err.message);
+      reconnectSoon(3000);
       return;
     }
-    drawBoard(data.board);
-    if (data.type === "snapshot") return;
-    log.prepend(h("li", { dataset: { seq: data.seq } },
-      h("time", { datetime: data.recorded_at }, (data.recorded_at || "").slice(11, 19)), " ",
-      h("strong", {}, `#${data.seq}`), " ", data.summary));
-    refreshSoon();
-  };
-  window.addEventListener("pagehide", () => stream.close());
+    if (leaving) return;
+    stream = new EventSource(url);
+    stream.onopen = () => { live.textContent = "● Live: the board updates as delegations act."; live.dataset.live = "open"; };
+    stream.onerror = () => {
+      stream?.close();
+      stream = null;
+      interrupted("");
+      reconnectSoon(2000);
+    };
+    stream.onmessage = (event) => {
+      let data;
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (typeof data.seq === "number") lastSeq = data.seq;
+      drawBoard(data.board);
+      if (data.type === "snapshot") return;
+      log.prepend(h("li", { dataset: { seq: data.seq } },
+        h("time", { datetime: data.recorded_at }, (data.recorded_at || "").slice(11, 19)), " ",
+        h("strong", {}, `#${data.seq}`), " ", data.summary));
+      refreshSoon();
+    };
+  }
+  connect();
+  window.addEventListener("pagehide", () => {
+    leaving = true;
+    if (retry !== null) clearTimeout(retry);
+    stream?.close();
+  });
 }
