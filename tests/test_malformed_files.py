@@ -534,12 +534,13 @@ SCENARIOS: list[Scenario] = [
         before=WORLD,
     ),
     bad(
-        "state-code-as-mapping-key",
+        "state-name-as-mapping-key-unknown",
         "request.yaml",
-        patched("request.yaml", ("KZ: support", "kz: support")),
+        patched("request.yaml", ("KZ: support", "Kazakstan: support")),
         [
-            "request.yaml:14:3: positions.kz: expected a two-letter ISO 3166-1 country code in "
-            "capitals, e.g. KZ, found 'kz'"
+            "request.yaml:14:3: positions.Kazakstan: expected a state: an ISO 3166-1 alpha-2 or "
+            "alpha-3 code or an English short name, e.g. PL, POL or Poland; nearest: "
+            "KZ Kazakhstan, PK Pakistan, UZ Uzbekistan; found 'Kazakstan'"
         ],
         before=WORLD,
     ),
@@ -756,12 +757,12 @@ SCENARIOS: list[Scenario] = [
             "case.yaml",
             (
                 "    addressed_to: Council\n",
-                "    affected_state: RU\n    parties_to_dispute: [KZ, XX]\n    addressed_to: Council\n",
+                "    affected_state: RU\n    parties_to_dispute: [KZ, US]\n    addressed_to: Council\n",
             ),
         ),
         [
             "states_unknown.yaml:31:5: requests[0].affected_state: expected a state that is or was a member of tst-org, found 'RU'",
-            "states_unknown.yaml:32:30: requests[0].parties_to_dispute[1]: expected a state that is or was a member of tst-org, found 'XX'",
+            "states_unknown.yaml:32:30: requests[0].parties_to_dispute[1]: expected a state that is or was a member of tst-org, found 'US'",
         ],
         before=WORLD,
     ),

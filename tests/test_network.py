@@ -580,7 +580,8 @@ def test_cli_pair_json_and_table() -> None:
                 "--place",
                 "atlantis",
             ),
-            "casus: unknown place 'atlantis'",
+            "casus: --place: expected a place id of the gazetteer, found 'atlantis' "
+            "(every place: `casus places`)",
         ),
         (
             ("network", "agreement"),

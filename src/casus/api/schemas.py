@@ -13,8 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from casus.model.case import PositionValue
-from casus.model.common import Id, Proposition, StateCode
+from casus.model.common import Id, Proposition
 from casus.model.rules import Office
+from casus.model.states import State
 
 ProvisionRef = Field(pattern=r"^[a-z0-9][a-z0-9._-]*/[A-Za-z0-9_]+$", max_length=160)
 ShortText = Field(min_length=1, max_length=200)
@@ -51,7 +52,7 @@ class NewExercise(Input):
 class NewParticipant(Input):
     role: Literal["delegation", "observer"]
     name: str = ShortText
-    state: StateCode | None = Field(
+    state: State | None = Field(
         default=None, description="The delegation's state (required for a delegation)."
     )
 
@@ -64,10 +65,10 @@ class NewRequest(Input):
     id: Id | None = Field(default=None, description="Default: r1, r2, … in filing order.")
     office: Office = Field(description="The office making the request, e.g. head_of_state.")
     person: str | None = Field(default=None, min_length=1, max_length=200)
-    state: StateCode | None = Field(
+    state: State | None = Field(
         default=None, description="If given, must be the caller's own state."
     )
-    affected_state: StateCode | None = Field(
+    affected_state: State | None = Field(
         default=None, description="The state the casus concerns (default: the requester)."
     )
     provisions_cited: list[str] = Field(
@@ -90,7 +91,7 @@ class NewRequest(Input):
 class NewPosition(Input):
     position: PositionValue
     basis: str | None = Field(default=None, min_length=1, max_length=2000)
-    state: StateCode | None = Field(
+    state: State | None = Field(
         default=None, description="If given, must be the caller's own state."
     )
     note: str | None = Note
@@ -99,7 +100,7 @@ class NewPosition(Input):
 class NewPledge(Input):
     units: list[str] = Field(default_factory=list, max_length=50)
     personnel: int | None = Field(default=None, ge=0, le=1_000_000)
-    state: StateCode | None = Field(
+    state: State | None = Field(
         default=None, description="If given, must be the caller's own state."
     )
     note: str | None = Note

@@ -8,18 +8,23 @@ from typing import Annotated
 import typer
 
 from casus.cli.common import DataOption, JsonOption, fail, parse_date, print_json, world
+from casus.cli.network_command import place_option, state_option
 
 
 def compare(
     target: Annotated[
-        str, typer.Option(help="The state attacked or threatened (ISO code, e.g. FR).")
+        str,
+        typer.Option(
+            help="The state attacked or threatened: ISO 3166-1 alpha-2 or alpha-3, or name (FR, FRA, France)."
+        ),
     ],
     on: Annotated[str, typer.Option(help="The date of the event (YYYY-MM-DD).")],
     event: Annotated[
         str, typer.Option(help="armed-attack-by-state, terrorist-attack or threat.")
     ] = "armed-attack-by-state",
     attacker: Annotated[
-        str | None, typer.Option(help="The attacking state, if a state (ISO code).")
+        str | None,
+        typer.Option(help="The attacking state, if a state: ISO code or name (RU, RUS, Russia)."),
     ] = None,
     place: Annotated[
         str | None, typer.Option(help="Where it happens: a place id of the gazetteer.")
@@ -40,16 +45,19 @@ def compare(
     from casus.cases.compare import compare as run_compare
     from casus.evaluation.engine import EvaluationError
 
-    w = world(data)
     day = parse_date(on, "--on")
     assert day is not None
+    b = state_option(target, "--target")
+    a = state_option(attacker, "--attacker") if attacker is not None else None
+    w = world(data)
+    place_option(w, place)
     try:
         result = run_compare(
             w,
             event=event,
-            target=target.upper(),
+            target=b,
             on=day,
-            attacker=attacker.upper() if attacker else None,
+            attacker=a,
             place=place,
             organizations=organization,
         )

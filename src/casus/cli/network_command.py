@@ -40,6 +40,27 @@ MembersOption = Annotated[
 ]
 
 
+def state_option(value: str, option: str) -> str:
+    """The alpha-2 code of the state an option names (code, alpha-3 or name); else exit 2."""
+    from casus.model.states import UnknownState, resolve_state
+
+    try:
+        return resolve_state(value)
+    except UnknownState as e:
+        fail([f"casus: {option}: {e}"])
+
+
+def place_option(w: Any, place: str | None) -> None:
+    """A --place that is a place id of the gazetteer; else exit 2 with the nearest ids."""
+    if place is None or place in w.places:
+        return
+    import difflib
+
+    near = difflib.get_close_matches(place, sorted(w.places), n=3, cutoff=0.6)
+    hint = f"; nearest: {', '.join(near)}" if near else " (every place: `casus places`)"
+    fail([f"casus: --place: expected a place id of the gazetteer, found '{place}'{hint}"])
+
+
 def _console() -> Any:
     import os
 
@@ -94,10 +115,16 @@ def _notes(data: AtopData | None, on: dt.date, states: set[str]) -> list[str]:
 def network(
     ctx: typer.Context,
     attacker: Annotated[
-        str | None, typer.Option(help="The attacking state (ISO code, e.g. RU).")
+        str | None,
+        typer.Option(
+            help="The attacking state: ISO 3166-1 alpha-2 or alpha-3, or name (RU, RUS, Russia)."
+        ),
     ] = None,
     target: Annotated[
-        str | None, typer.Option(help="The state attacked (ISO code, e.g. EE).")
+        str | None,
+        typer.Option(
+            help="The state attacked: ISO 3166-1 alpha-2 or alpha-3, or name (EE, EST, Estonia)."
+        ),
     ] = None,
     on: Annotated[str | None, typer.Option(help="The date (YYYY-MM-DD).")] = None,
     place: Annotated[
@@ -158,7 +185,7 @@ def network(
         return
     if attacker is None or target is None:
         fail(["casus: --attacker and --target are required (or --matrix)"])
-    a, b = attacker.upper(), target.upper()
+    a, b = state_option(attacker, "--attacker"), state_option(target, "--target")
     if a == b:
         fail(["casus: --attacker and --target must be different states"])
     from casus.evaluation.engine import EvaluationError
@@ -171,6 +198,7 @@ def network(
     try:
         if instruments:
             w = world(data)
+            place_option(w, place)
             builtin = BuiltinProvider(
                 w, day, attacker=a, place=place, event=event, organizations=organization
             )

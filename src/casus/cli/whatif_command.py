@@ -20,7 +20,9 @@ def whatif(
         typer.Option(
             "--set",
             help="A change VARIABLE=VALUE (repeatable): position.AM=object, proposition.NAME=yes, "
-            "proposition.NAME@READING=no, claim.ID.status=refuted, claim.ID.value=no, membership.UZ=member.",
+            "proposition.NAME@READING=no, claim.ID.status=refuted, claim.ID.value=no, membership.UZ=member. "
+            "A state may be named by its ISO 3166-1 alpha-2 or alpha-3 code or English short name "
+            "(position.Armenia=object).",
         ),
     ] = None,
     request: Annotated[
@@ -67,7 +69,7 @@ def whatif(
     from casus.evaluation.invocation import from_case, from_request_file
     from casus.whatif.grid import grid
     from casus.whatif.minimal import minimal_changes, with_changes
-    from casus.whatif.scenario import parse_change
+    from casus.whatif.scenario import check_changes, check_grid, check_reading, parse_change
 
     w = world(data)
     day = parse_date(on, "--on")
@@ -100,10 +102,13 @@ def whatif(
                     ]
                 )
             inv = from_case(c, rq)
+        check_reading(inv, reading)
         changes = [parse_change(s) for s in set_ or []]
+        check_changes(w, inv, changes, day or inv.date)
         doc: dict[str, Any]
         if grid_vars:
-            g = grid(w, inv, grid_vars, on=day, reading=reading)
+            variables = check_grid(w, inv, grid_vars, day or inv.date)
+            g = grid(w, inv, variables, on=day, reading=reading)
             if fmt == "csv":
                 sys.stdout.write(g.to_csv())
                 return

@@ -11,8 +11,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from casus.model.common import Frozen, Id, Proposition, StateCode
+from casus.model.common import Frozen, Id, Proposition
 from casus.model.rules import Assumption, Office
+from casus.model.states import State
 
 ActorKind = Literal[
     "government",
@@ -33,7 +34,7 @@ class Actor(Frozen):
     id: Id
     name: str
     kind: ActorKind
-    state: StateCode | None = Field(default=None, description="The state it speaks for, if any.")
+    state: State | None = Field(default=None, description="The state it speaks for, if any.")
 
 
 class Reading(Frozen):
@@ -70,13 +71,13 @@ class TimelineEvent(Frozen):
 
 
 class Requester(Frozen):
-    state: StateCode
+    state: State
     office: Office
     person: str
 
 
 class Position(Frozen):
-    state: StateCode
+    state: State
     position: PositionValue
     basis: str = Field(
         description="What shows the position (a statement, a vote, a contingent sent)."
@@ -90,7 +91,7 @@ class Position(Frozen):
 class Announcement(Frozen):
     person: str
     office: str
-    state: StateCode | None = None
+    state: State | None = None
     quote: str | None = None
 
 
@@ -115,13 +116,13 @@ class Request(Frozen):
     id: Id
     date: dt.date
     requester: Requester
-    affected_state: StateCode | None = Field(
+    affected_state: State | None = Field(
         default=None, description="The state the casus concerns, if not the requester itself."
     )
     place: Id | None = Field(
         default=None, description="Where the event took place (a gazetteer id)."
     )
-    parties_to_dispute: list[StateCode] = Field(
+    parties_to_dispute: list[State] = Field(
         default_factory=list,
         description="Members directly interested in a dispute between members (excluded from some votes).",
     )
@@ -157,7 +158,7 @@ class ForceFigure(Frozen):
     value: int | None = Field(default=None, description="The number, if the figure is a number.")
     text: str | None = Field(default=None, description="The figure in words, e.g. 'a company'.")
     qualifier: Qualifier = "exact"
-    contingent: StateCode | None = Field(default=None, description="Absent: the whole force.")
+    contingent: State | None = Field(default=None, description="Absent: the whole force.")
     by: Id
     date: dt.date | None = None
     quote: str | None = None
@@ -166,7 +167,7 @@ class ForceFigure(Frozen):
 
 
 class Contingent(Frozen):
-    state: StateCode
+    state: State
     units: list[str] = Field(default_factory=list, description="Units named, as reported.")
     sources: list[Id] = Field(min_length=1)
 
@@ -187,7 +188,7 @@ class Facility(Frozen):
         "telecommunications",
         "other",
     ]
-    contingents: list[StateCode] = Field(min_length=1)
+    contingents: list[State] = Field(min_length=1)
     tasks: str
     taken_over_from_host: bool = Field(
         default=True,

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from casus.model.case import Actor, Claim, PositionValue, Requester
-from casus.model.common import Frozen, Id, Proposition, StateCode
+from casus.model.common import Frozen, Id, Proposition
+from casus.model.states import State
 
 
 class Grounds(Frozen):
@@ -28,13 +29,13 @@ class RequestFile(Frozen):
     organization: Id
     date: dt.date
     requester: Requester
-    affected_state: StateCode | None = Field(
+    affected_state: State | None = Field(
         default=None, description="The state the casus concerns, if not the requester itself."
     )
     place: Id | None = Field(
         default=None, description="Where the event took place (a gazetteer id)."
     )
-    parties_to_dispute: list[StateCode] = Field(
+    parties_to_dispute: list[State] = Field(
         default_factory=list,
         description="Members directly interested in a dispute between members (excluded from some votes).",
     )
@@ -44,5 +45,5 @@ class RequestFile(Frozen):
     )
     grounds: Grounds = Field(default_factory=Grounds)
     actors: list[Actor] = Field(default_factory=list)
-    positions: dict[StateCode, PositionValue] = Field(default_factory=dict)
+    positions: dict[State, PositionValue] = Field(default_factory=dict)
     sources: list[Id] = Field(default_factory=list)

@@ -22,8 +22,10 @@ from dataclasses import dataclass, replace
 from casus.evaluation.engine import EvaluationError
 from casus.evaluation.invocation import Invocation, ReadingValues
 from casus.law.claims import proposition_value, valuation
+from casus.law.membership import members_on
 from casus.model.common import Value
 from casus.model.organization import Member, MembershipEvent, Organization
+from casus.model.states import UnknownState, resolve_state
 from casus.model.world import World
 
 POSITIONS = ("support", "object", "abstain", "absent")
@@ -46,6 +48,7 @@ def parse_change(text: str) -> Change:
     variable, value = variable.strip(), value.strip()
     if not sep or not variable or not value:
         raise EvaluationError(f"expected VARIABLE=VALUE, found '{text}'")
+    variable = normalize_variable(variable)
     head, _, rest = variable.partition(".")
     if head == "position":
         _expect(value, POSITIONS, variable)
@@ -66,6 +69,79 @@ def parse_change(text: str) -> Change:
     if not rest:
         raise EvaluationError(f"expected a name after '{head}.', found '{variable}'")
     return Change(variable, value)
+
+
+def normalize_variable(variable: str) -> str:
+    """`position.STATE` and `membership.STATE` with the state as its alpha-2 code, whichever
+    way it was named (`position.Armenia`, `position.ARM`); other variables as they are."""
+    head, dot, rest = variable.strip().partition(".")
+    if head not in ("position", "membership") or not rest:
+        return variable.strip()
+    try:
+        return f"{head}{dot}{resolve_state(rest)}"
+    except UnknownState as e:
+        raise EvaluationError(f"{variable.strip()}: {e}") from None
+
+
+def _nearest(name: str, known: Iterable[str], what: str = "nearest") -> str:
+    near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    return f"; {what}: {', '.join(near)}" if near else ""
+
+
+def check_reading(inv: Invocation, reading: str | None) -> None:
+    """A reading the request defines (`--reading`), with the nearest names if not."""
+    known = [r.id for r in inv.readings]
+    if reading is not None and reading not in known:
+        raise EvaluationError(
+            f"--reading: expected one of {', '.join(known)}, found '{reading}'"
+            + _nearest(reading, known)
+        )
+
+
+def _check_member(world: World, inv: Invocation, variable: str, on: dt.date) -> None:
+    state = variable.partition(".")[2]
+    members = sorted(m.state for m in members_on(world.organizations[inv.organization], on))
+    if state not in members:
+        raise EvaluationError(
+            f"{variable}: expected a member of {inv.organization} on {on.isoformat()} "
+            f"({', '.join(members) or 'none'}), found '{state}'"
+        )
+
+
+def check_changes(world: World, inv: Invocation, changes: Sequence[Change], on: dt.date) -> None:
+    """Each change names what exists: a position is a member's on the date (with the
+    membership changes among `changes` made), a proposition one the organization's
+    instruments declare or the request's claims name, a claim one of the request's."""
+    memberships = [c for c in changes if c.variable.startswith("membership.")]
+    changed, _ = apply(world, inv, memberships, on) if memberships else (world, inv)
+    for ch in changes:
+        head, _, rest = ch.variable.partition(".")
+        if head == "position":
+            _check_member(changed, inv, ch.variable, on)
+        elif head == "proposition":
+            _check_proposition(world, inv, rest.partition("@")[0])
+        elif head == "claim":
+            _check_claim(inv, rest.rpartition(".")[0])
+
+
+def check_grid(world: World, inv: Invocation, variables: Sequence[str], on: dt.date) -> list[str]:
+    """The grid's variables with their states as alpha-2 codes, each naming what exists (as
+    `check_changes`: members on the date, declared propositions)."""
+    out = [normalize_variable(v) for v in variables]
+    memberships = [Change(v, "member") for v in out if v.startswith("membership.")]
+    changed, _ = apply(world, inv, memberships, on) if memberships else (world, inv)
+    for v in out:
+        head, _, rest = v.partition(".")
+        if head == "position" and rest:
+            _check_member(changed, inv, v, on)
+        elif head == "proposition" and rest:
+            _check_proposition(world, inv, rest)
+    return out
+
+
+def _check_claim(inv: Invocation, cid: str) -> None:
+    if cid not in inv.claims:
+        raise EvaluationError(f"no claim '{cid}' in this case" + _nearest(cid, inv.claims))
 
 
 def _expect(value: str, allowed: Sequence[str], variable: str) -> None:
@@ -99,11 +175,10 @@ def _check_proposition(world: World, inv: Invocation, name: str) -> None:
     for r in inv.readings:
         known.update(r.values)
     if name not in known:
-        near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-        hint = f"; nearest: {', '.join(near)}" if near else ""
         raise EvaluationError(
             f"proposition.{name}: expected a proposition declared by the instruments of "
-            f"{inv.organization} or named by a claim of the request, found '{name}'{hint}"
+            f"{inv.organization} or named by a claim of the request, found '{name}'"
+            + _nearest(name, known)
         )
 
 
@@ -126,8 +201,7 @@ def apply(
             stipulated.setdefault(reading or None, {})[name] = ch.value
         elif head == "claim":
             cid, _, attr = rest.rpartition(".")
-            if cid not in claims:
-                raise EvaluationError(f"no claim '{cid}' in this case")
+            _check_claim(inv, cid)
             claims[cid] = claims[cid].model_copy(update={attr: ch.value})
             claims_changed = True
         elif head == "membership":
@@ -145,7 +219,9 @@ def apply(
         known = {r.id for r in readings}
         for rid in stipulated:
             if rid is not None and rid not in known:
-                raise EvaluationError(f"no reading '{rid}' (known: {', '.join(sorted(known))})")
+                raise EvaluationError(
+                    f"no reading '{rid}' (known: {', '.join(sorted(known))})" + _nearest(rid, known)
+                )
         new = []
         for r in readings:
             values = dict(r.values)
