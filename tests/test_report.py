@@ -126,3 +126,27 @@ def test_cascade_drawing_is_self_contained_and_cites_every_line(tmp_path: Path) 
         for link in d["links"]:
             assert link["cite"] in html
     assert "north-atlantic-treaty/art_5@" in html
+
+
+def test_source_addresses_are_links_only_for_web_addresses() -> None:
+    doc = casus.replay(WORLD, "kz-2022").to_dict()
+    web = next(s for s in doc["sources"].values() if (s["url"] or "").startswith("https://"))
+    doc["sources"]["evil"] = {
+        "title": "t",
+        "publisher": "p",
+        "date": None,
+        "url": "javascript:alert(1)",
+        "kind": "press",
+    }
+    html = render_report(doc)
+    assert f'href="{web["url"]}"' in html
+    assert 'href="javascript:' not in html
+    assert "[treaty text]" in html or "[press]" in html
+
+
+def test_no_doubled_outcome_words() -> None:
+    html = _report()
+    assert 'v-contested">contested</span>' in html
+    for word in ("contested", "undetermined"):
+        # the value's badge followed by the same word as the computed outcome
+        assert not re.search(rf'v-{word}">{word}</span>\s+{word}\b', html), word

@@ -88,6 +88,28 @@ def test_the_kz_2022_case_page_and_its_map_render_with_no_request_leaving_the_ma
     assert all(u.startswith(server.url) for u in guard.seen), guard.seen
 
 
+def test_the_case_page_shows_general_international_law_beside_the_treaty(
+    browsing: Browsing, server: Server, artifacts: Callable[[str], Path]
+) -> None:
+    doc = _case(server, "kz-2022")
+    frame = doc["requests"][0]["frames"]["general-international-law"]
+    page, guard = browsing.page()
+    _open_case(page)
+    section = page.locator("#frame-kz-2022-01-05-general-international-law")
+    expect(section).to_contain_text("Beside the treaty: general international law")
+    expect(section.locator("table.provisions tbody tr")).to_have_count(
+        len(frame["evaluation"]["triggered"])
+    )
+    expect(section).to_contain_text("ilc-arsiwa/art_20@1945-10-24")
+    expect(section.locator(".by-reading")).to_contain_text("permitted")
+    expect(section.locator(".stated li")).to_have_count(len(frame["stated"]))
+    expect(section.locator(".stated")).to_contain_text("legitimate")
+    # an outcome whose value is the same word is shown once
+    assert "contested contested" not in page.locator("#request-kz-2022-01-05").inner_text()
+    section.screenshot(path=str(artifacts("case-kz-2022-frame.png")))
+    assert guard.foreign == []
+
+
 def test_a_claim_cited_in_the_explanation_is_shown_even_when_the_filter_hides_it(
     browsing: Browsing, server: Server
 ) -> None:

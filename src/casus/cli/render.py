@@ -28,6 +28,13 @@ def _v(value: str | None) -> str:
     return f"[{style}]{value}[/]" if style else escape(str(value))
 
 
+def _outcome(o: dict[str, Any]) -> str:
+    """The value and the computed outcome, the word once when they are the same word."""
+    if o["computed"] == o["value"]:
+        return _v(o["value"])
+    return f"{_v(o['value'])} {escape(o['computed'])}"
+
+
 def _src(ids: list[str]) -> str:
     return escape(", ".join(ids))
 
@@ -152,11 +159,11 @@ def _decision_part(ev: dict[str, Any], c: Console) -> None:
         a = o["announced_by"]
         rec += f"\nannounced by {a['person']}, {a['office']}"
     ot.add_row(
-        f"{_v(o['value'])} {escape(o['computed'])}\n[dim]basis: {o['basis']}[/]",
+        f"{_outcome(o)}\n[dim]basis: {o['basis']}[/]",
         escape(rec),
         agrees,
         "\n".join(
-            f"{escape(ev['readings'][k])}: {_v(v['value'])} {escape(v['computed'])} (basis {v['basis']})"
+            f"{escape(ev['readings'][k])}: {_outcome(v)} (basis {v['basis']})"
             for k, v in o["by_reading"].items()
         ),
     )

@@ -12,7 +12,7 @@ function outcomePanel(ev) {
   const o = ev.outcome || {};
   return h("div", { class: "outcome", id: `outcome-${ev.request}` },
     h("div", { class: "computed" }, h("span", { class: "k" }, `Computed by the rules (${ev.readings?.[o.reading] || o.reading})`),
-      h("span", { class: "big" }, value(o.value), " ", label(o.computed)),
+      h("span", { class: "big" }, value(o.value), o.computed === o.value ? null : [" ", label(o.computed)]),
       h("div", { class: "muted small" }, "basis: ", o.basis)),
     h("div", { class: "recorded" }, h("span", { class: "k" }, "Recorded"),
       h("span", { class: "big" }, o.recorded ? label(o.recorded) : "–"), o.recorded_date ? ` (${o.recorded_date})` : "",
@@ -22,7 +22,8 @@ function outcomePanel(ev) {
       o.difference ? h("div", { class: "conflict small" }, o.difference) : null),
     h("div", { class: "by-reading" }, h("span", { class: "k" }, "Under each reading"),
       Object.entries(o.by_reading || {}).map(([rid, out]) =>
-        h("div", { class: "small" }, ev.readings?.[rid] || rid, ": ", value(out.value), " ", label(out.computed),
+        h("div", { class: "small" }, ev.readings?.[rid] || rid, ": ", value(out.value),
+          out.computed === out.value ? null : [" ", label(out.computed)],
           h("span", { class: "muted" }, ` (basis ${out.basis})`)))));
 }
 
@@ -85,6 +86,31 @@ function obligations(ev) {
   ]), { class: "obligations", caption: "Obligations that follow" });
 }
 
+// A request for a force under a frame of general international law, beside the treaty's answer:
+// the provisions (consent, self-defence) under each reading, the outcome per reading, the
+// conclusions sides and scholars stated (each their claim), and the explanation, collapsed.
+function frameSection(rq, name, frame) {
+  const fe = frame.evaluation || {};
+  const o = fe.outcome || {};
+  const titles = new Map((fe.triggered || []).map((t) => [t.provision, t.heading]));
+  const id = `frame-${rq.id}-${name}`;
+  return h("section", { class: "frame", id },
+    h("h4", {}, "Beside the treaty: ", name.replaceAll("-", " ")),
+    h("p", { class: "muted small" }, "The same request put, by the same engine, to the rules of general international law on ",
+      "military assistance on request (consent, ILC Art. 20; collective self-defence, UN Charter Art. 51). The organ's ",
+      "decision is not a finding under them."),
+    provisions(fe),
+    h("div", { class: "by-reading" }, h("span", { class: "k" }, "Computed under each reading"),
+      Object.entries(o.by_reading || {}).map(([rid, out]) =>
+        h("div", { class: "small" }, fe.readings?.[rid] || rid, ": ", value(out.value),
+          out.computed === out.value ? null : [" ", label(out.computed)]))),
+    frame.stated?.length ? h("div", { class: "stated" }, h("span", { class: "k" }, "Stated by the sides and by scholars, each their claim"),
+      h("ul", {}, frame.stated.map((c) => h("li", {}, c.by_name, ": ", c.value, c.quote ? `, “${c.quote}”` : "",
+        h("span", { class: "muted" }, ` (${c.status}) `), sources(c.sources))))) : null,
+    h("details", {}, h("summary", {}, "Explanation under general international law"),
+      fe.explanation ? explanationTree(fe.explanation, titles, { id: `${id}-tree` }) : null));
+}
+
 export function requestSection(rq) {
   const ev = rq.evaluation || {};
   const provisionTitles = new Map((ev.triggered || []).map((t) => [t.provision, t.heading]));
@@ -116,5 +142,6 @@ export function requestSection(rq) {
     ev.assumptions?.length ? h("details", { class: "assumptions" },
       h("summary", {}, `The ${ev.assumptions.length} labelled assumptions this evaluation rests on`),
       ev.assumptions.map(assumption)) : null,
-    ev.notes?.length ? h("ul", { class: "notes" }, ev.notes.map((n) => h("li", {}, typeof n === "string" ? n : JSON.stringify(n)))) : null);
+    ev.notes?.length ? h("ul", { class: "notes" }, ev.notes.map((n) => h("li", {}, typeof n === "string" ? n : JSON.stringify(n)))) : null,
+    Object.entries(rq.frames || {}).map(([name, frame]) => frameSection(rq, name, frame)));
 }
