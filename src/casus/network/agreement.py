@@ -82,12 +82,15 @@ def _casus_periods(
     periods: list[tuple[dt.date, dt.date | None]] = []
     notes: list[str] = []
     start: dt.date | None = None
+    previous: str | None = None
     for e in sorted(member.events, key=lambda e: e.date):
         inside = e.status in ("member", "participation_frozen")
-        if e.status == "participation_frozen":
+        # A later event of the same status continues it (e.g. a freeze restated): one note.
+        if e.status == "participation_frozen" and previous != e.status:
             notes.append(f"participation frozen from {e.date.isoformat()}")
-        if e.status == "suspended":
+        if e.status == "suspended" and previous != e.status:
             notes.append(f"suspended from {e.date.isoformat()}")
+        previous = e.status
         if inside and start is None:
             start = e.date
         elif not inside and start is not None:
