@@ -188,7 +188,7 @@ def test_a_position_is_cast_once_and_a_change_supersedes_it(
         (state, "abstain", 3, None),
     ]
     assert [r["position"] for r in store.positions(KZ)] == ["abstain"]
-    other = decision.positions[1].model_dump(mode="json") | {"state": "ZZ"}
+    other = decision.positions[1].model_dump(mode="json") | {"state": "FR"}
     with pytest.raises(InvalidCommand, match="a state that is or was a member of csto"):
         store.append(KZ, _cmd("position_cast", {"request": REQUEST, "position": other}, "p4"))
 

@@ -73,7 +73,7 @@ def _commands(case: Case, new_claim: Callable[..., Any]) -> list[tuple[str, dict
         ("decision_recorded", {"request": "r2", "decision": late}),
         ("decision_recorded", {"request": "r2", "decision": decision | {"positions": []}}),
         ("decision_recorded", {"request": "r2", "decision": decision}),  # again
-        ("position_cast", {"request": "r2", "position": position | {"state": "ZZ"}}),
+        ("position_cast", {"request": "r2", "position": position | {"state": "FR"}}),
         ("position_cast", {"request": "r2", "position": position}),
         ("position_cast", {"request": "r2", "position": position}),  # again
         ("position_changed", {"request": REQUEST, "position": position | {"position": "object"}}),
