@@ -1,92 +1,15 @@
-"""ISO 3166-1 numeric codes of the states in casus's data, for the map.
+"""ISO 3166-1 numeric codes of states, for the map.
 
 The map's outlines (Natural Earth, as packaged by world-atlas) are keyed by the numeric code as a
-three-digit string, the members by alpha-2: this table joins them. It covers every member of
-every built-in organization and a few states that appear in the cases; a state missing here
-is shown without a numeric code (null), never guessed.
+three-digit string, the members by alpha-2: ISO 3166-1 (through `casus.model.states`, which reads
+it from pycountry) joins them, for every state. A code ISO does not assign is shown without a
+numeric code (null), never guessed.
 """
 
 from __future__ import annotations
 
-#: alpha-2 -> numeric (ISO 3166-1), three digits as world-atlas spells them.
-NUMERIC: dict[str, str] = {
-    "AL": "008",
-    "AM": "051",
-    "AR": "032",
-    "AT": "040",
-    "AU": "036",
-    "AZ": "031",
-    "BE": "056",
-    "BG": "100",
-    "BO": "068",
-    "BR": "076",
-    "BS": "044",
-    "BY": "112",
-    "CA": "124",
-    "CL": "152",
-    "CN": "156",
-    "CO": "170",
-    "CR": "188",
-    "CU": "192",
-    "CY": "196",
-    "CZ": "203",
-    "DE": "276",
-    "DK": "208",
-    "DO": "214",
-    "EC": "218",
-    "EE": "233",
-    "ES": "724",
-    "FI": "246",
-    "FR": "250",
-    "GB": "826",
-    "GE": "268",
-    "GR": "300",
-    "GT": "320",
-    "HN": "340",
-    "HR": "191",
-    "HT": "332",
-    "HU": "348",
-    "IE": "372",
-    "IQ": "368",
-    "IS": "352",
-    "IT": "380",
-    "KG": "417",
-    "KZ": "398",
-    "LT": "440",
-    "LU": "442",
-    "LV": "428",
-    "MD": "498",
-    "ME": "499",
-    "MK": "807",
-    "MT": "470",
-    "MX": "484",
-    "NI": "558",
-    "NL": "528",
-    "NO": "578",
-    "NZ": "554",
-    "PA": "591",
-    "PE": "604",
-    "PL": "616",
-    "PT": "620",
-    "PY": "600",
-    "RO": "642",
-    "RU": "643",
-    "SE": "752",
-    "SI": "705",
-    "SK": "703",
-    "SV": "222",
-    "SY": "760",
-    "TJ": "762",
-    "TM": "795",
-    "TR": "792",
-    "TT": "780",
-    "UA": "804",
-    "US": "840",
-    "UY": "858",
-    "UZ": "860",
-    "VE": "862",
-}
+from casus.model.states import state_numeric
 
 
 def numeric(alpha2: str) -> str | None:
-    return NUMERIC.get(alpha2)
+    return state_numeric(alpha2)

@@ -71,6 +71,7 @@ def _fold(text: str) -> str:
 class _Index:
     keys: dict[str, str]  # folded code or name -> alpha-2
     names: dict[str, str]  # alpha-2 -> the ISO short name
+    numeric: dict[str, str]  # alpha-2 -> the ISO numeric code, three digits
 
 
 @cache
@@ -79,9 +80,11 @@ def _index() -> _Index:
 
     keys: dict[str, str] = {}
     names: dict[str, str] = {}
+    numeric: dict[str, str] = {}
     for country in pycountry.countries:
         code = str(country.alpha_2)
         names[code] = str(country.name)
+        numeric[code] = str(country.numeric)
         forms: list[str | None] = [country.alpha_2, country.alpha_3, country.name]
         forms += [getattr(country, a, None) for a in ("common_name", "official_name")]
         head, comma, tail = str(country.name).partition(", ")
@@ -92,7 +95,7 @@ def _index() -> _Index:
                 keys.setdefault(_fold(str(form)), code)
     for form, code in COMMON_FORMS.items():
         keys.setdefault(_fold(form), code)
-    return _Index(keys, names)
+    return _Index(keys, names, numeric)
 
 
 class UnknownState(ValueError):
@@ -143,6 +146,11 @@ def resolve_state(text: str) -> str:
 def state_name(code: str) -> str | None:
     """ISO's English short name of an alpha-2 code, or None for a code ISO does not assign."""
     return _index().names.get(code)
+
+
+def state_numeric(code: str) -> str | None:
+    """ISO 3166-1's numeric code of an alpha-2 code (three digits), or None if ISO assigns none."""
+    return _index().numeric.get(code)
 
 
 def _validate(value: Any) -> Any:
