@@ -98,6 +98,7 @@ def test_replay_prints_the_short_answer_first(tmp_path: Path) -> None:
         "Entitled to ask: yes",
         "Collective Security Council, consensus with the limited",
         "cst/art_4@2012-12-19: yes | no | contested",
+        "(requester | independent | all; default: all)",
         "csto-peacekeeping-agreement/art_3@2008-12-26: yes | undetermined | yes",
         "approved (requester) | undetermined (independent) | approved (all)",
         "recorded: approved (2022-01-06): agrees",

@@ -672,7 +672,12 @@ def print_verdict(doc: dict[str, Any], *, console: Console | None = None) -> Non
         _say(c, f"Entitled to ask: {_v(ev['entitled'])}{decided}", 2)
         readings = list(ev["readings"])
         if ev["triggered"]:
-            _say(c, f"In force, and whether the casus arose ({' | '.join(readings)}):", 2)
+            _say(
+                c,
+                f"In force, and whether the casus arose ({' | '.join(readings)}; "
+                f"default: {escape(ev['reading'])}):",
+                2,
+            )
         for trig in ev["triggered"]:
             values = " | ".join(_v(trig["readings"][rid]) for rid in readings)
             cited = "" if trig["cited"] else " [dim](not cited)[/]"
