@@ -60,13 +60,16 @@ def _replay_request(world: casus.World, case: str, request: str) -> dict[str, An
 # --- Lesotho 1998 -----------------------------------------------------------------------------
 
 
-def test_lesotho_no_treaty_provision_in_force_so_the_replay_carries_no_frame(
+def test_lesotho_no_treaty_provision_in_force_yet_the_frame_applies(
     world: casus.World,
 ) -> None:
+    # A request for a force made before its treaty applies is still one: general
+    # international law answers it beside the treaty's gap.
     inv = _inv(world, "lesotho-1998")
-    assert not seeks_force(world, inv)
-    assert evaluate_frames(world, inv) == {}
+    assert seeks_force(world, inv)
+    assert set(evaluate_frames(world, inv)) == {FRAME}
     request = _replay_request(world, "lesotho-1998", "ls-1998-09-22")
+    assert set(request["frames"]) == {FRAME}
     outcome = request["evaluation"]["outcome"]
     assert outcome["computed"] == "no_provision_in_force"
     nearest = {n["provision"]: n["in_force_from"] for n in outcome["nearest_in_force"]}
@@ -178,10 +181,11 @@ def test_a_stipulated_defeater_ends_the_lawful_basis_of_consent(
 # --- Kursk 2024-2025 --------------------------------------------------------------------------
 
 
-def test_kursk_before_entry_into_force_has_no_frame_in_the_replay(world: casus.World) -> None:
+def test_kursk_before_entry_into_force_is_put_to_the_frame(world: casus.World) -> None:
     inv = _inv(world, "kursk-2024", "ru-2024-10-24")
-    assert not seeks_force(world, inv)
+    assert seeks_force(world, inv)
     request = _replay_request(world, "kursk-2024", "ru-2024-10-24")
+    assert set(request["frames"]) == {FRAME}
     outcome = request["evaluation"]["outcome"]
     assert outcome["computed"] == "no_provision_in_force"
     assert outcome["nearest_in_force"] == [

@@ -72,9 +72,21 @@ def evaluate(
 
 
 def seeks_force(world: World, inv: Invocation, *, on: dt.date | None = None) -> bool:
-    """Whether the request is one for a force: a provision considered for it, in force on the
-    date, has a consequence that sends one (assistance, a decision on an operation, measures)."""
-    return any(p.consequence in FORCE_CONSEQUENCES for p in question(world, inv, on).provisions)
+    """Whether the request is one for a force: a provision considered for it has, in some
+    version, a consequence that sends one (assistance, a decision on an operation, measures).
+    Whether that version is in force on the date does not matter: a request for a force made
+    before its treaty applies (or after it ended) is still one, and general international law
+    applies to it all the same."""
+    refs = list(inv.provisions_cited) or candidate_refs(world, inv.organization)
+    for ref in refs:
+        inst_id, _, eid = ref.partition("/")
+        inst = world.instruments.get(inst_id)
+        prov = inst.provision(eid) if inst is not None else None
+        if prov is not None and any(
+            v.casus is not None and v.casus.consequence in FORCE_CONSEQUENCES for v in prov.versions
+        ):
+            return True
+    return False
 
 
 def evaluate_frames(
