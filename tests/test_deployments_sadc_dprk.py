@@ -206,11 +206,13 @@ def test_kursk_frame_consent_open_self_defence_on_the_parties_claims(world: casu
     art_20 = next(t for t in ev["triggered"] if t["provision"] == ART_20)
     assert art_20["missing"] == ["consent_given_before_deployment"]
     assert art_20["contested"] == ["conduct_conflicts_with_peremptory_norm"]
+    # Self-defence on the Parties' claims; barred where the claim that Russia's own war is an
+    # aggression counts (the exception aggressor-requester); contested under every claim.
     assert _readings(ev)[ART_51] == {
         "parties": "yes",
         "others": "undetermined",
-        "independent": "undetermined",
-        "all": "yes",
+        "independent": "no",
+        "all": "contested",
     }
     stated = {(c["by"], c["value"]) for c in frame["stated"]}
     assert stated == {
@@ -225,9 +227,7 @@ def test_kursk_frame_consent_open_self_defence_on_the_parties_claims(world: casu
 def test_kursk_self_defence_question_is_a_claim_pair(world: casus.World) -> None:
     claims = world.cases["kursk-2024"].claims
     pair = {
-        (c.by, c.value)
-        for c in claims
-        if c.proposition == "collective_self_defence_available_to_russia"
+        (c.by, c.value) for c in claims if c.proposition == "self_defence_available_to_requester"
     }
     assert ("ru-president", "yes") in pair and ("jurist-experts", "no") in pair
 
