@@ -41,11 +41,11 @@ def deployments(world: World, case_ids: Sequence[str] = ()) -> list[dict[str, An
         raise EvaluationError(f"unknown case '{unknown[0]}' (known cases: {known})")
     rows = []
     for cid in case_ids or sorted(world.cases):
-        doc = replay(world, cid).to_dict()
-        row = _row(doc)
-        if row is not None or case_ids:
-            rows.append(row if row is not None else _row(doc, force_only=False))
-    return [r for r in rows if r is not None]
+        # A case asked for by name is shown even if none of its requests is for a force.
+        row = _row(replay(world, cid).to_dict(), force_only=not case_ids)
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 def _row(doc: dict[str, Any], *, force_only: bool = True) -> dict[str, Any] | None:

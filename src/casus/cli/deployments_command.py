@@ -6,9 +6,8 @@ computation (`casus.cases.deployments`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -38,15 +37,14 @@ def deployments(
         rows = rows_of(world(data), cases or [])
     except EvaluationError as e:
         fail([f"casus: {e.args[0]}"])
-    outputs = [(csv_out, to_csv), (report, _html)]
+    from casus.report.html import render_deployments, write_whole
+
+    outputs = [(csv_out, to_csv), (report, render_deployments)]
     for target, render in outputs:
         if target is None:
             continue
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_text(render(rows), encoding="utf-8")
-            tmp.replace(target)
+            write_whole(render(rows), target)
         except OSError as e:
             fail([f"casus: could not write {target}: {e.strerror}"])
     if as_json:
@@ -55,12 +53,6 @@ def deployments(
     from casus.cli.render import print_deployments
 
     print_deployments(rows)
-
-
-def _html(rows: Sequence[dict[str, Any]]) -> str:
-    from casus.report.html import render_deployments
-
-    return render_deployments(list(rows))
 
 
 def register(app: typer.Typer) -> None:

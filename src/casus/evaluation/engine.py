@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from casus.evaluation.invocation import Invocation
-from casus.evaluation.question import candidate_refs, computed_outcome, question
+from casus.evaluation.question import candidate_refs, computed_outcome, question, resolve_ref
 from casus.evaluation.results import (
     AssumptionUsed,
     BoundState,
@@ -71,22 +71,18 @@ def evaluate(
     return question(world, inv, on).run(inv, reading)
 
 
-def seeks_force(world: World, inv: Invocation, *, on: dt.date | None = None) -> bool:
+def seeks_force(world: World, inv: Invocation) -> bool:
     """Whether the request is one for a force: a provision considered for it has, in some
     version, a consequence that sends one (assistance, a decision on an operation, measures).
     Whether that version is in force on the date does not matter: a request for a force made
     before its treaty applies (or after it ended) is still one, and general international law
     applies to it all the same."""
     refs = list(inv.provisions_cited) or candidate_refs(world, inv.organization)
-    for ref in refs:
-        inst_id, _, eid = ref.partition("/")
-        inst = world.instruments.get(inst_id)
-        prov = inst.provision(eid) if inst is not None else None
-        if prov is not None and any(
-            v.casus is not None and v.casus.consequence in FORCE_CONSEQUENCES for v in prov.versions
-        ):
-            return True
-    return False
+    return any(
+        v.casus is not None and v.casus.consequence in FORCE_CONSEQUENCES
+        for ref in refs
+        for v in resolve_ref(world, ref)[1].versions
+    )
 
 
 def evaluate_frames(
@@ -99,7 +95,7 @@ def evaluate_frames(
     """The request for a force put to each frame of general international law the world holds,
     by the same engine: the treaty's citations and the organ's recorded decision do not carry
     over (neither is a finding under that law). Empty when the request is not for a force."""
-    if not seeks_force(world, inv, on=on):
+    if not seeks_force(world, inv):
         return {}
     bare = replace(inv, provisions_cited=(), recorded=None, positions={}, position_sources={})
     return {

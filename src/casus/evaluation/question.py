@@ -424,7 +424,6 @@ class Question:
     organ's `vote`, `computed_outcome`), which take and return plain data."""
 
     on: dt.date
-    organization: Organization | None  # None for a frame of general international law
     voters: tuple[str, ...]
     provisions: tuple[Considered, ...]
     not_in_force: tuple[NotInForce, ...]
@@ -1018,7 +1017,6 @@ def compile_question(
     )
     return Question(
         on=on,
-        organization=org,
         voters=voters,
         provisions=tuple(provisions),
         not_in_force=resolved.not_in_force,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from casus.report.html import _environment
+from casus.report.html import _environment, write_whole
 
 COL = 170  # width of a round's column
 ROW = 34  # height of a state's box and gap
@@ -77,8 +77,4 @@ def render_cascade(doc: dict[str, Any]) -> str:
 
 
 def write_cascade(doc: dict[str, Any], target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(render_cascade(doc), encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return write_whole(render_cascade(doc), target)

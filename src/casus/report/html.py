@@ -28,10 +28,15 @@ def render_deployments(rows: list[dict[str, Any]]) -> str:
     return _environment().get_template("deployments.html.j2").render(rows=rows)
 
 
-def write_report(doc: dict[str, Any], target: Path) -> Path:
-    """Write the report; the file appears whole or not at all (written beside, then renamed)."""
+def write_whole(text: str, target: Path) -> Path:
+    """Write a file so that it appears whole or not at all (written beside, then renamed)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(render_report(doc), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
     return target
+
+
+def write_report(doc: dict[str, Any], target: Path) -> Path:
+    """Write the replay's report, whole or not at all."""
+    return write_whole(render_report(doc), target)
