@@ -3,7 +3,9 @@ the store (running migrations on first use), loads the world, and starts what ca
 updates between processes. Nothing is built at import, so `uvicorn --factory
 casus.api.app:create_app` and `casus serve` both work, and tests build as many apps as they like.
 
-The browser UI (`casus.web`), when installed, is mounted at `/`; the API lives under `/api`.
+The browser UI (`casus.web`), when installed, is mounted at `/`; the API lives under `/api`. The
+API's own page, `/docs` (Swagger UI), is served from the same process with the UI's vendored
+assets and under the UI's Content-Security-Policy, so it renders with no network.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def create_app(settings: Settings | None = None, *, world: Any = None) -> FastAP
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        # /docs is served below from vendored files (FastAPI's own page loads a CDN's); no ReDoc.
+        docs_url=None,
         redoc_url=None,
     )
     errors.install(app)
@@ -71,7 +74,48 @@ def create_app(settings: Settings | None = None, *, world: Any = None) -> FastAP
         pass
     else:
         mount(app)
+        _api_docs(app)
     return app
+
+
+# Swagger UI's page: the vendored bundle and stylesheet, and the script that starts it, all files
+# under /static (no inline script or style, which the policy forbids).
+_DOCS_PAGE = """\
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>casus API</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="{openapi}"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script>
+</body>
+</html>
+"""
+
+
+def _api_docs(app: FastAPI) -> None:
+    """`/docs`: Swagger UI on the OpenAPI document, from this server alone."""
+    from fastapi.responses import HTMLResponse
+
+    from casus.web import CONTENT_SECURITY_POLICY
+
+    page = _DOCS_PAGE.format(openapi=app.openapi_url)
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(page, headers=headers)
+
+    app.add_api_route("/docs", docs, methods=["GET", "HEAD"], include_in_schema=False)
 
 
 def _version() -> str:
