@@ -150,3 +150,56 @@ def test_no_doubled_outcome_words() -> None:
     for word in ("contested", "undetermined"):
         # the value's badge followed by the same word as the computed outcome
         assert not re.search(rf'v-{word}">{word}</span>\s+{word}\b', html), word
+
+
+class _Svg(HTMLParser):
+    """The report's inline SVG: its pictures, their marks by kind, and any style attribute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pictures: list[str] = []
+        self.marks: dict[tuple[str, str], int] = {}
+        self.styles = 0
+        self._svg = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "svg" and a.get("data-picture"):
+            self._svg = a["data-picture"] or ""
+            self.pictures.append(self._svg)
+        if self._svg and a.get("data-mark"):
+            key = (self._svg, a["data-mark"] or "")
+            self.marks[key] = self.marks.get(key, 0) + 1
+        if self._svg and "style" in a:
+            self.styles += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._svg = ""
+
+
+def test_report_draws_the_timeline_the_vote_board_and_the_force_chart() -> None:
+    doc = casus.replay(WORLD, "kz-2022").to_dict()
+    svg = _Svg()
+    svg.feed(render_report(doc))
+    assert svg.pictures == ["timeline", "board-kz-2022-01-05", "force"]
+    assert svg.marks[("timeline", "event")] == len(doc["timeline"])
+    assert svg.marks[("timeline", "request")] == 1
+    assert svg.marks[("timeline", "decision")] == 1
+    assert svg.marks[("timeline", "phase")] == len(doc["phases"])
+    assert svg.marks[("board-kz-2022-01-05", "member")] == 6
+    numeric = [f for g in doc["force"]["figures"] for f in g["figures"] if f["value"] is not None]
+    assert svg.marks[("force", "figure")] == len(numeric)
+    assert svg.marks[("force", "conflict")] == sum(
+        1 for g in doc["force"]["figures"] if g["conflict"]
+    )
+    assert svg.styles == 0
+
+
+def test_report_pictures_escape_what_they_cite() -> None:
+    doc = casus.replay(WORLD, "kz-2022").to_dict()
+    doc["timeline"][0]["event"] = "<script>alert(1)</script>"
+    doc["force"]["figures"][0]["figures"][0]["text"] = '"><script>alert(2)</script>'
+    html = render_report(doc)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)" in html

@@ -20,7 +20,11 @@ def _environment() -> Environment:
 
 
 def render_report(doc: dict[str, Any]) -> str:
-    return _environment().get_template("replay.html.j2").render(doc=doc)
+    """The replay's report, with its pictures (the timeline, the vote boards, the force chart)
+    drawn inline from `casus.report.pictures`."""
+    from casus.report.pictures import pictures
+
+    return _environment().get_template("replay.html.j2").render(doc=doc, pictures=pictures(doc))
 
 
 def render_deployments(rows: list[dict[str, Any]]) -> str:
