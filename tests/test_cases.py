@@ -16,11 +16,12 @@ import pytest
 from ruamel.yaml import YAML
 
 import casus
+from casus.evaluation.engine import evaluate_frames
 from casus.evaluation.invocation import Invocation
 from casus.model.request import RequestFile
 
 CASES_DIR = Path(__file__).parent / "cases"
-ALLOWED_TEST_KEYS = {"name", "case", "request", "on", "reading", "positions", "expect"}
+ALLOWED_TEST_KEYS = {"name", "case", "request", "on", "reading", "positions", "frame", "expect"}
 ALLOWED_EXPECT_KEYS = {
     "entitled",
     "triggered",
@@ -82,7 +83,15 @@ def test_case(world: casus.World, test: dict[str, Any]) -> None:
     assert set(expect) <= ALLOWED_EXPECT_KEYS, (
         f"unknown expect keys: {set(expect) - ALLOWED_EXPECT_KEYS}"
     )
-    ev = casus.evaluate(world, _invocation(world, test), on=_on(test), reading=test.get("reading"))
+    inv, on, reading = _invocation(world, test), _on(test), test.get("reading")
+    if "frame" in test:
+        # The same request put to a frame of general international law (the consent rules),
+        # whose answer has the shape of any evaluation: every expect key applies to it.
+        frames = evaluate_frames(world, inv, on=on, reading=reading)
+        assert test["frame"] in frames, f"not put to {test['frame']}: {sorted(frames)}"
+        ev = frames[test["frame"]]
+    else:
+        ev = casus.evaluate(world, inv, on=on, reading=reading)
     doc = ev.to_dict()
 
     if "entitled" in expect:

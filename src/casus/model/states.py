@@ -60,6 +60,16 @@ COMMON_FORMS: dict[str, str] = {
 }
 
 
+#: Former states the historical cases need, by ISO 3166-3 alpha-3, with a common English name:
+#: the USSR (SU), Czechoslovakia (CS) and the German Democratic Republic (DD), parties to the
+#: Warsaw Treaty. Only these: ISO reused CS for Serbia and Montenegro (2003-2006).
+HISTORIC_STATES: dict[str, str] = {
+    "SUN": "Soviet Union",
+    "CSK": "Czechoslovak Socialist Republic",
+    "DDR": "East Germany",
+}
+
+
 def _fold(text: str) -> str:
     """Lower case, accents dropped, spaces collapsed: `Türkiye` and `turkiye` are one key."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -93,6 +103,17 @@ def _index() -> _Index:
         for form in forms:
             if form:
                 keys.setdefault(_fold(str(form)), code)
+    # States that no longer exist, which historical cases name (ISO 3166-3 keeps their codes):
+    # after the current ones, so a current code or name always wins.
+    for country in pycountry.historic_countries:
+        if country.alpha_3 not in HISTORIC_STATES:
+            continue
+        code = str(country.alpha_2)
+        head = str(country.name).partition(", ")[0]
+        names.setdefault(code, head)
+        numeric.setdefault(code, str(country.numeric))
+        for form in (code, country.alpha_3, head, HISTORIC_STATES[country.alpha_3]):
+            keys.setdefault(_fold(str(form)), code)
     for form, code in COMMON_FORMS.items():
         keys.setdefault(_fold(form), code)
     return _Index(keys, names, numeric)
