@@ -459,12 +459,12 @@ SCENARIOS: list[Scenario] = [
         "request.yaml",
         patched(
             "request.yaml",
-            ("organization: tst-org", "organization: warsaw-pact"),
+            ("organization: tst-org", "organization: no-such-pact"),
             ("[tst-pact/art_4]", "[cst/art_99]"),
         ),
         [
             f"request.yaml:3:1: organization: expected a known organization ({KNOWN_ORGS}), "
-            "found 'warsaw-pact'",
+            "found 'no-such-pact'",
             "request.yaml:9:20: provisions_cited[0]: expected instrument/eid of a known provision, "
             "found 'cst/art_99'",
         ],
