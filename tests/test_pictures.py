@@ -3,6 +3,7 @@ stands for, and the force's figures drawn per source with their disagreements vi
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -48,7 +49,9 @@ def test_the_timeline_keeps_dates_in_order_and_marks_a_long_gap() -> None:
     t = timeline(KZ)
     xs = [float(m["attrs"]["cx"]) for m in _marks(t, "event")]
     dates = [e["date"] for e in KZ["timeline"]]
-    for (d1, x1), (d2, x2) in zip(zip(dates, xs), zip(dates[1:], xs[1:]), strict=False):
+    assert len(dates) == len(xs)
+    points = list(zip(dates, xs, strict=True))
+    for (d1, x1), (d2, x2) in itertools.pairwise(points):
         assert (x1 < x2) if d1 < d2 else (x1 == x2)
     # The Türk visit of March 2023 is 14 months after the last January 2022 date.
     assert any(m["text"] == "14 months later" for m in t["marks"])
@@ -133,7 +136,7 @@ def test_the_force_chart_makes_the_disagreement_visible() -> None:
     assert colour["kz-president-2030-personnel"] != colour["seed-3600"]
     lines = {m["data"]["value"] for m in _marks(chart, "disagreement")}
     assert {"2000", "2030", "3600"} <= lines
-    assert any("sources differ: 2,030 / 2,000 / 3,600" == m["text"] for m in chart["marks"])
+    assert any(m["text"] == "sources differ: 2,030 / 2,000 / 3,600" for m in chart["marks"])
 
 
 def test_every_built_in_case_has_its_pictures_and_uses_only_known_elements() -> None:
