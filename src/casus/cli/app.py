@@ -28,7 +28,7 @@ app = typer.Typer(
         "cited rules, and keep an attributed record of the claims each side made."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # `casus --install-completion` / `--show-completion SHELL`
     pretty_exceptions_enable=False,
 )
 

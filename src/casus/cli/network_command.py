@@ -1,5 +1,6 @@
 """`casus network`: who is bound to act if one state attacks another, and who that draws in;
-the matrix of every pair; synthetic ATOP-shaped data; casus's encoding beside ATOP's coding."""
+the matrix of every pair; directed dyad-years (COW/ATOP layout); synthetic ATOP-shaped data;
+casus's encoding beside ATOP's coding."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from casus.cli.common import DataOption, JsonOption, fail, parse_date, print_jso
 
 if TYPE_CHECKING:
     from casus.network.atop import AtopData
+    from casus.network.dyadyear import DyadYear
 
 network_app = typer.Typer(
     no_args_is_help=False,
@@ -157,6 +159,42 @@ def network(
             help="For every ordered pair of states on the date: who is drawn in (CSV; --json).",
         ),
     ] = False,
+    dyad_year: Annotated[
+        bool,
+        typer.Option(
+            "--dyad-year",
+            help=(
+                "Directed dyad-years in the Correlates-of-War/ATOP layout (ccode1, ccode2, year, "
+                "defense, offense, neutral, nonagg, consul, then casus's columns): one row per "
+                "ordered pair and year in which the first state owes the second an obligation "
+                "on at least one day (CSV; --json). Years from --from to --to."
+            ),
+        ),
+    ] = False,
+    first: Annotated[
+        int | None,
+        typer.Option(
+            "--from",
+            help="With --dyad-year: the first year (default: the first year an encoded "
+            "instrument is in force).",
+            metavar="YEAR",
+        ),
+    ] = None,
+    last: Annotated[
+        int | None,
+        typer.Option(
+            "--to", help="With --dyad-year: the last year (default: this year).", metavar="YEAR"
+        ),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv or json for --matrix and --dyad-year (default csv); text or json for a "
+            "cascade (default text). --json is --format json.",
+            metavar="FORMAT",
+        ),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Also write an HTML page with a drawing of the cascade.")
     ] = None,
@@ -170,10 +208,27 @@ def network(
     the ATOP files a user downloaded. States that join may set off further obligations, round
     by round, until nothing changes; every link is cited. A state bound to both sides is
     reported as conflicted, with both citations. With --matrix, the answer for every ordered
-    pair of states on the date.
+    pair of states on the date. With --dyad-year, the obligations of every ordered pair, year by
+    year, for merging with Correlates-of-War or ATOP data (docs/reference/dyad-year.md).
     """
     if ctx.invoked_subcommand is not None:
         return
+    tabular = as_matrix or dyad_year
+    fmt = _format(output_format, as_json, tabular)
+    if dyad_year:
+        if as_matrix or on is not None or attacker is not None or target is not None:
+            fail(["casus: --dyad-year takes --from/--to years, not --on, --matrix or a pair"])
+        if atop_alliances is not None or atop_members is not None or not instruments:
+            fail(
+                [
+                    "casus: --dyad-year reads the encoded instruments only (ATOP publishes its "
+                    "own dyad-year file)"
+                ]
+            )
+        _run_dyad_year(first, last, event, organization, fmt, data)
+        return
+    if first is not None or last is not None:
+        fail(["casus: --from and --to go with --dyad-year"])
     day = parse_date(on, "--on")
     if day is None:
         fail(["casus: --on DATE is required (YYYY-MM-DD)"])
@@ -181,7 +236,7 @@ def network(
     if not instruments and atop is None:
         fail(["casus: nothing to read: --no-instruments needs --atop-alliances and --atop-members"])
     if as_matrix:
-        _run_matrix(day, atop, instruments, event, organization, as_json, data)
+        _run_matrix(day, atop, instruments, event, organization, fmt == "json", data)
         return
     if attacker is None or target is None:
         fail(["casus: --attacker and --target are required (or --matrix)"])
@@ -227,12 +282,89 @@ def network(
             write_cascade(doc, report)
         except OSError as e:
             fail([f"casus: could not write the report to {report}: {e.strerror}"])
-    if as_json:
+    if fmt == "json":
         print_json(doc)
         return
     _print_cascade(doc)
     if report is not None:
         print(f"\nHTML drawing of the cascade written to {report.resolve()}")
+
+
+def _format(value: str | None, as_json: bool, tabular: bool) -> str:
+    """The output format: json, csv (a matrix or dyad-years) or text (a cascade); else exit 2."""
+    allowed = ("csv", "json") if tabular else ("text", "json")
+    if value is None:
+        return "json" if as_json else allowed[0]
+    if value not in allowed:
+        what = "--matrix and --dyad-year print" if tabular else "a cascade prints"
+        fail([f"casus: --format: {what} {' or '.join(allowed)}, found '{value}'"])
+    if as_json and value != "json":
+        fail([f"casus: --json and --format {value} disagree: give one"])
+    return value
+
+
+def _run_dyad_year(
+    first: int | None,
+    last: int | None,
+    event: str,
+    organization: list[str] | None,
+    fmt: str,
+    data: list[Path] | None,
+) -> None:
+    from casus.evaluation.engine import EvaluationError
+    from casus.network.dyadyear import COLUMNS, RULE, builtin_dyad_years, first_year
+
+    w = world(data)
+    start = first_year(w) if first is None else first
+    end = dt.date.today().year if last is None else last
+    for option, year in (("--from", start), ("--to", end)):
+        if not 1 <= year <= 9998:
+            fail([f"casus: {option}: expected a year (1-9998), found {year}"])
+    if end < start:
+        fail([f"casus: --to {end} is before --from {start}"])
+    try:
+        rows = builtin_dyad_years(w, start, end, event=event, organizations=organization)
+    except (EvaluationError, KeyError) as e:
+        fail([f"casus: {e.args[0] if e.args else e}"])
+    if fmt == "json":
+        print_json(
+            {
+                "columns": list(COLUMNS),
+                "from": start,
+                "to": end,
+                "event": event,
+                "organizations": organization,
+                "rule": RULE,
+                "rows": [r.to_dict() for r in rows],
+                "notes": _cow_notes(rows),
+            }
+        )
+        return
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(COLUMNS)
+    out.writerows(r.row() for r in rows)
+
+
+def _cow_notes(rows: list[DyadYear]) -> list[str]:
+    """Which COW codes of the rows are recalled, and which states have none."""
+    from casus.network.cow import COW
+
+    used = {c for r in rows for c in (r.ccode1, r.ccode2) if c is not None}
+    recalled = sorted(f"{c} {COW[c].state}" for c in used if COW[c].provenance == "RECALLED")
+    uncoded = sorted(
+        {r.state1 for r in rows if r.ccode1 is None} | {r.state2 for r in rows if r.ccode2 is None}
+    )
+    notes = []
+    if recalled:
+        notes.append(
+            "COW codes mapped to ISO codes from memory (RECALLED, see casus.network.cow): "
+            + ", ".join(recalled)
+        )
+    if uncoded:
+        notes.append(
+            "states with no COW code in casus's table (ccode empty): " + ", ".join(uncoded)
+        )
+    return notes
 
 
 def _run_matrix(

@@ -206,10 +206,12 @@ def builtin_table(
     *,
     event: str = "armed-attack-by-state",
     states: list[str] | None = None,
+    organizations: list[str] | None = None,
 ) -> PoolTable:
     """The encoded instruments' obligations towards every member state, as pools, with no
-    attacker and no place given (what a matrix over every pair of states can use)."""
-    provider = BuiltinProvider(world, on, event=event)
+    attacker and no place given (what a matrix over every pair of states can use); only those
+    of `organizations` when given."""
+    provider = BuiltinProvider(world, on, event=event, organizations=organizations)
     if states is None:
         members: set[str] = set()
         assert provider.organizations is not None

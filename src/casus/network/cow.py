@@ -19,6 +19,7 @@ for Germany, 678 and 679 for Yemen) map to the same identifier; they never overl
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -281,3 +282,27 @@ def state_of(code: int) -> CowState | None:
 def codes_of(state: str) -> tuple[int, ...]:
     """Every COW code that maps to a casus state identifier (Germany: 255 and 260)."""
     return tuple(c.code for c in COW.values() if c.state == state)
+
+
+# A state that used two COW codes in turn, and the day the later code starts (RECALLED, like the
+# table: the COW state list's dates, from memory). The German Federal Republic (260) is Germany
+# (255) from unification; the Yemen Arab Republic (678) is Yemen (679) from unification.
+_SUCCESSIONS: dict[str, tuple[int, dt.date, int]] = {
+    "DE": (260, dt.date(1990, 10, 3), 255),
+    "YE": (678, dt.date(1990, 5, 22), 679),
+}
+
+
+def code_on(state: str, on: dt.date) -> int | None:
+    """The COW code of a casus state identifier on a date, or None if the table has none."""
+    succession = _SUCCESSIONS.get(state)
+    if succession is not None:
+        before, day, after = succession
+        return before if on < day else after
+    codes = codes_of(state)
+    return codes[0] if len(codes) == 1 else None
+
+
+def successions() -> set[dt.date]:
+    """The days on which a state's COW code changes."""
+    return {day for _, day, _ in _SUCCESSIONS.values()}
