@@ -1,4 +1,4 @@
-"""The record's commands: `import`, `export`, `log`, `audit verify`, and the store behind
+"""The record's commands: `import`, `export`, `log`, `audit verify|head|keygen`, and the store behind
 `replay` (`--db`, `--as-of`).
 
 Thin: each command parses its options and calls `casus.store`. Only Typer and the standard
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from casus.cli import common
+from casus.cli.checkpoint_commands import KeyOption
 from casus.cli.common import JsonOption, fail
 from casus.cli.common import print_json as _print_json
 from casus.cli.recorded import current_from_store
@@ -27,6 +28,7 @@ from casus.cli.recorded import current_from_store
 if TYPE_CHECKING:
     from casus.model.case import Case
     from casus.model.world import World
+    from casus.store.checkpoint import Checkpoint, Divergence
     from casus.store.store import Store
 
 DbOption = Annotated[
@@ -286,29 +288,89 @@ def log(
 
 
 @audit_app.command()
+def keygen(
+    key: Annotated[
+        Path, typer.Option("--key", help="Where to write the private key.", metavar="FILE")
+    ],
+) -> None:
+    """Make the deployment's Ed25519 key for signing checkpoints: the private key in FILE
+    (readable by its owner only), the public key in FILE.pub. Never overwrites a key."""
+    from casus.cli.checkpoint_commands import write_keys
+
+    public, kid = write_keys(key)
+    print(f"private key {key}\npublic key  {public}\nkey id      {kid}")
+
+
+@audit_app.command()
+def head(
+    key: KeyOption,
+    db: DbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the checkpoint to FILE.", metavar="FILE"),
+    ] = None,
+) -> None:
+    """Print a signed checkpoint: each stream's last event number and hash (every case's log
+    and every exercise's), the time, signed with the deployment's key. Keep it outside the
+    database; `casus audit verify --against FILE` later proves the log extends it unchanged."""
+    from casus.cli.checkpoint_commands import make_checkpoint, read_private_key
+
+    private = read_private_key(key)
+    with opened(db) as store:
+        checkpoint = make_checkpoint(store, private)
+    text = checkpoint.text()
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as e:
+            fail([f"casus: could not write the checkpoint to {out}: {e.strerror}"])
+    sys.stdout.write(text)
+
+
+@audit_app.command()
 def verify(
     case: Annotated[str | None, typer.Argument(help="One case (default: every case).")] = None,
     db: DbOption = None,
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--against",
+            help="A checkpoint (`casus audit head`) the log must still extend (repeatable).",
+            metavar="CHECKPOINT",
+        ),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-key",
+            help="With --against: the deployment's public key (or its private key file).",
+            metavar="FILE",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check every case's hash chain and projection (and every exercise's, when no case is
-    named); name the first bad event and why (edited, deleted, inserted, reordered). Exit code 2
-    if any check fails."""
+    named); name the first bad event and why (edited, deleted, inserted, reordered). With
+    --against, also check each checkpoint's signature and that the log still holds, at each
+    stream's checkpointed number, the hash the checkpoint pinned: a chain recomputed after an
+    edit passes the chain check but not this one. Exit code 2 if any check fails."""
     from casus.store.exercises import ExerciseLog
 
+    checkpoints = _checkpoints(against or [], public_key)
     with opened(db) as store:
         results = store.verify(case)
         heads = {cid: store.head(cid) for cid, _, _ in results}
         where = store.target.shown
         # Exercises keep chains of their own: every one is checked when no case is named.
         exercises = ExerciseLog(store).verify() if case is None else []
+        divergences = _diverged(store, checkpoints, case)
     failures = [f for _, _, f in results if f is not None]
     failures += [f for _, _, f in exercises if f is not None]
     if as_json:
         _print_json(
             {
                 "store": where,
-                "ok": not failures,
+                "ok": not failures and not divergences,
                 "cases": [
                     {
                         "case": cid,
@@ -335,6 +397,18 @@ def verify(
                     }
                     for xid, n, f in exercises
                 ],
+                "checkpoints": [
+                    {
+                        "made_at": c.to_dict()["made_at"],
+                        "key_id": c.key_id,
+                        "streams": len(c.streams),
+                    }
+                    for c in checkpoints
+                ],
+                "diverged": [
+                    {"stream": d.stream, "seq": d.seq, "kind": d.kind, "detail": d.detail}
+                    for d in divergences
+                ],
             }
         )
     else:
@@ -346,8 +420,64 @@ def verify(
             print(f"{'ok' if f is None else 'FAILED':<7} {cid}  {n} event(s)  {tail}")
         for xid, n, f in exercises:
             print(f"{'ok' if f is None else 'FAILED':<7} exercise {xid}  {n} event(s)")
-    if failures:
-        fail([f"casus: audit failed: {f.message()}" for f in failures])
+        for c in checkpoints:
+            named = {h.stream for h in c.streams}
+            bad = [d for d in divergences if d.stream in named]
+            state = "ok" if not bad else "FAILED"
+            print(
+                f"{state:<7} checkpoint of {c.to_dict()['made_at']} ({c.key_id}): "
+                f"{len(c.streams)} stream(s) {'extended unchanged' if not bad else 'diverged'}"
+            )
+    lines = [f"casus: audit failed: {f.message()}" for f in failures]
+    lines += [f"casus: audit failed: checkpoint: {d.message()}" for d in divergences]
+    if lines:
+        fail(lines)
+
+
+def _checkpoints(paths: list[Path], public_key: Path | None) -> list[Checkpoint]:
+    """The checkpoints given, each with its signature checked; exit 2 on the first bad one."""
+    if not paths:
+        if public_key is not None:
+            fail(["casus: --public-key goes with --against CHECKPOINT"])
+        return []
+    if public_key is None:
+        fail(["casus: --against needs --public-key FILE (the key that signed the checkpoint)"])
+    from casus.cli.checkpoint_commands import read_checkpoint, read_public_key
+    from casus.store.checkpoint import BadSignature, check_signature
+
+    public = read_public_key(public_key)
+    out = []
+    for path in paths:
+        checkpoint = read_checkpoint(path)
+        try:
+            check_signature(checkpoint, public)
+        except BadSignature as e:
+            fail([f"casus: audit failed: {path}: {e}"])
+        out.append(checkpoint)
+    return out
+
+
+def _diverged(store: Store, checkpoints: list[Checkpoint], case: str | None) -> list[Divergence]:
+    """Where the store's logs no longer extend the checkpoints (one case's stream only, when a
+    case is named)."""
+    if not checkpoints:
+        return []
+    from casus.cli.checkpoint_commands import stream_logs
+    from casus.store.checkpoint import compare
+
+    logs = stream_logs(store)
+    if case is not None:
+        wanted = f"case:{case}"
+        checkpoints = [_only(c, wanted) for c in checkpoints if c.head(wanted) is not None]
+    return compare(checkpoints, logs)
+
+
+def _only(checkpoint: Checkpoint, stream: str) -> Checkpoint:
+    import dataclasses
+
+    return dataclasses.replace(
+        checkpoint, streams=tuple(h for h in checkpoint.streams if h.stream == stream)
+    )
 
 
 def _head(head: tuple[int, str] | None) -> dict[str, Any] | None:
