@@ -32,6 +32,7 @@ def client() -> TestClient:
     [
         "/",
         "/cases/kz-2022",
+        "/deployments",
         "/map",
         "/map?org=csto&date=2022-01-05",
         "/exercises",
@@ -62,7 +63,13 @@ def _local_references(text: str) -> list[str]:
 
 def test_everything_a_page_or_module_loads_is_a_file_of_the_package(client: TestClient) -> None:
     pages = sorted(STATIC_DIR.glob("*.html"))
-    assert {p.name for p in pages} == {"index.html", "case.html", "map.html", "exercise.html"}
+    assert {p.name for p in pages} == {
+        "index.html",
+        "case.html",
+        "deployments.html",
+        "map.html",
+        "exercise.html",
+    }
     for page in pages:
         text = page.read_text()
         for ref in _local_references(text):

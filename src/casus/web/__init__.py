@@ -1,11 +1,14 @@
 """The browser UI: static pages and ES modules, served by the API's own process.
 
-`mount(app)` adds the pages (`/`, `/cases/{id}`, `/map`, `/exercises`, `/exercises/{id}`) and the
-static assets (`/static/...`) to a FastAPI application. The pages are plain HTML shells: their
-modules fetch everything from the JSON API under `/api` and build the DOM with `textContent`,
-never by inserting data as HTML. Every asset, including the Natural Earth outlines and the small
-libraries that draw them (`static/vendor/`, re-created by `vendor.sh`), is served from here, and
-a Content-Security-Policy keeps the pages from loading anything from elsewhere.
+`mount(app)` adds the pages (`/`, `/cases/{id}`, `/deployments`, `/map`, `/exercises`,
+`/exercises/{id}`) and the static assets (`/static/...`) to a FastAPI application. The pages are
+plain HTML shells: their modules fetch everything from the JSON API under `/api` and build the
+DOM with `textContent`, never by inserting data as HTML; the pictures of a case (SVG) are built
+the same way, one `createElementNS` element per mark the API sends, with only the element names
+and presentation attributes a picture uses (`static/js/pictures.js`). Every asset, including the
+Natural Earth outlines and the small libraries that draw them (`static/vendor/`, re-created by
+`vendor.sh`), is served from here, and a Content-Security-Policy keeps the pages from loading
+anything from elsewhere.
 
 This package knows nothing of the engine, the store or the API's handlers: only URLs.
 """
@@ -51,6 +54,7 @@ _HEADERS = {
 _PAGES = {
     "/": "index.html",
     "/cases/{case_id}": "case.html",
+    "/deployments": "deployments.html",
     "/map": "map.html",
     "/exercises": "exercise.html",
     "/exercises/{exercise_id}": "exercise.html",

@@ -52,6 +52,9 @@ const enc = encodeURIComponent;
 
 export const listCases = () => request("GET", "/api/cases");
 export const getCase = (id) => request("GET", `/api/cases/${enc(id)}`);
+export const getPictures = (id) => request("GET", `/api/cases/${enc(id)}/pictures`);
+export const listDeployments = () => request("GET", "/api/cases/deployments");
+export const DEPLOYMENTS_CSV = "/api/cases/deployments.csv";
 export const listOrganizations = () => request("GET", "/api/organizations");
 export const getMembers = (org, on) =>
   request("GET", `/api/organizations/${enc(org)}/members?on=${enc(on)}`);

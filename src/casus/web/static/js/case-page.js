@@ -1,12 +1,14 @@
 // The case page (/cases/{id}): the replay document of one case (docs/reference/json.md), shown
-// as the HTML report shows it, with the explanation expandable, the claims filterable by
-// reading and the members' map on the request's date.
+// as the HTML report shows it, with its pictures (the timeline, each vote's board, the force's
+// figures per source), the explanation expandable, the claims filterable by reading and the
+// members' map on the request's date.
 
-import { getCase } from "./api.js";
+import { getCase, getPictures } from "./api.js";
 import { externalLink, fill, h, message } from "./dom.js";
 import { claimsSection } from "./claims.js";
 import { forceSection, mandateSection } from "./force.js";
 import { membersMap } from "./map.js";
+import { picture } from "./pictures.js";
 import { requestSection } from "./request.js";
 import { anchor, assumption, sources, table } from "./values.js";
 
@@ -56,7 +58,11 @@ function sourcesList(doc) {
       s.url ? externalLink(s.url, s.url) : null)));
 }
 
-/** Follow a #claim-… link even when the reading filter hides the row or a <details> hides it. */
+/**
+ * Follow a #… link once the page is drawn: a section lands with its heading at the top of the
+ * window (as the static report's links do); a claim's row, shown even when the reading filter
+ * or a closed <details> hides it, lands in the middle, where the eye looks for one line.
+ */
 function followHash(claims) {
   const id = decodeURIComponent(location.hash.slice(1));
   if (!id) return;
@@ -64,10 +70,17 @@ function followHash(claims) {
   if (!target) return;
   if (target.hidden) claims.showAll();
   for (let p = target.parentElement; p; p = p.parentElement) if (p.tagName === "DETAILS") p.open = true;
-  target.scrollIntoView({ block: "center" });
+  if (target.tagName === "TR") target.scrollIntoView({ block: "center" });
+  else (target.tagName === "SECTION" ? target.querySelector("h2") || target : target).scrollIntoView({ block: "start" });
 }
 
-function render(doc) {
+/** The pictures, or a note where they could not be had (the page still shows every table). */
+function drawn(pictures, make) {
+  if (pictures === null) return h("p", { class: "muted small" }, "The pictures could not be loaded; the tables below say the same.");
+  return make(pictures);
+}
+
+function render(doc, pictures) {
   document.title = `casus: ${doc.title}`;
   const claims = claimsSection(doc);
   const toc = [["timeline", "Timeline"], ["requests", "Request and evaluation"], ["map", "Map"], ["claims", "Claims"],
@@ -82,12 +95,14 @@ function render(doc) {
       h("p", { class: "small" }, h("a", { href: `/exercises?case=${encodeURIComponent(doc.case)}` }, "Run this case as a live exercise"),
         " (facilitators)"),
       h("nav", { class: "toc", "aria-label": "Sections" }, toc.map(([id, t]) => h("a", { href: `#${id}` }, t)))),
-    section("timeline", "Timeline", timeline(doc)),
+    section("timeline", "Timeline", drawn(pictures, (p) => picture(p.timeline)), timeline(doc)),
     section("requests", (doc.requests || []).length > 1 ? "Requests and their evaluation" : "The request and its evaluation",
-      (doc.requests || []).map((rq) => requestSection(rq))),
+      (doc.requests || []).map((rq) => requestSection(rq,
+        drawn(pictures, (p) => p.boards.filter((b) => b.request === rq.id).map(picture))))),
     section("map", "Members on the date", mapSection(doc)),
     section("claims", "Claims", claims.element),
-    section("force", "Force", forceSection(doc.force)),
+    section("force", "Force", doc.force ? drawn(pictures, (p) => (p.force ? picture(p.force) : null)) : null,
+      forceSection(doc.force)),
     section("mandate", "Mandate", mandateSection(doc.mandate)),
     section("phases", "Phases", phases(doc)),
     section("assumptions", "Assumptions of the case",
@@ -104,8 +119,9 @@ function render(doc) {
 if (!caseId) {
   fill(main, message("error", "No case id in the address."));
 } else {
-  getCase(caseId)
-    .then((doc) => render(doc.replay || doc))
+  // The pictures come with the document, so that nothing moves once a section link has landed.
+  Promise.all([getCase(caseId), getPictures(caseId).catch(() => null)])
+    .then(([doc, pictures]) => render(doc.replay || doc, pictures))
     .catch((err) => fill(main, h("h1", {}, `Case ${caseId}`),
       message("error", err.status === 404 ? `There is no case “${caseId}”.` : `Could not load the case: ${err.message}`),
       h("p", {}, h("a", { href: "/" }, "All cases"))));

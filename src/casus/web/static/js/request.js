@@ -111,7 +111,8 @@ function frameSection(rq, name, frame) {
       fe.explanation ? explanationTree(fe.explanation, titles, { id: `${id}-tree` }) : null));
 }
 
-export function requestSection(rq) {
+/** `board`: the picture of the vote on this request (from the page), drawn beside the decision. */
+export function requestSection(rq, board = null) {
   const ev = rq.evaluation || {};
   const provisionTitles = new Map((ev.triggered || []).map((t) => [t.provision, t.heading]));
   const requester = rq.requester || {};
@@ -134,6 +135,7 @@ export function requestSection(rq) {
     provisions(ev),
     organAndVote(ev),
     decision(rq),
+    board,
     obligations(ev),
     h("h4", { id: `${treeId}-h` }, "Explanation"),
     h("p", { class: "muted small" }, "Each step with its value and citations: provisions as ", h("code", {}, "instrument/eid@version-date"),
