@@ -57,3 +57,40 @@ def test_fifty_concurrent_writers_keep_one_chain(
         assert first.recorded and not retried.recorded and first.event == retried.event
     assert store.verify() == [(KZ, WRITERS * EACH + 1, None)]
     assert {c.id for c in store.current(KZ).claims} >= expected
+
+
+def _import_at_once(store: Any, case: Any, importers: int, tag: str) -> list[Any]:
+    """`importers` threads importing one case at the same moment, each with its own id."""
+    start = threading.Barrier(importers)
+    outcomes: list[Any] = []
+    errors: list[BaseException] = []
+
+    def importer(i: int) -> None:
+        try:
+            start.wait()
+            outcomes.append(store.import_case(case, author=f"user:i{i}", command_id=f"{tag}-{i}"))
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=importer, args=(i,)) for i in range(importers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    return outcomes
+
+
+def test_importers_racing_with_one_unchanged_file_record_it_once(
+    open_db: Callable[..., Any], db_url: str, world: World
+) -> None:
+    """Twenty importers of one file at once, each with its own idempotency id, into an empty
+    store and again into one that holds it: one event, and every other importer hears
+    "unchanged" (the check and the append are one transaction)."""
+    case = world.cases[KZ]
+    store = open_db(db_url, world=None)
+    for tag, expected in (("empty", 1), ("again", 0)):
+        outcomes = _import_at_once(store, case, 20, tag)
+        assert len([o for o in outcomes if o is not None]) == expected, tag
+        assert [e.seq for e in store.events(KZ)] == [1]
+    assert store.verify() == [(KZ, 1, None)]

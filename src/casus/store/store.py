@@ -193,8 +193,14 @@ class Store:
         """Record one event, or return the one already recorded under the command's id."""
         return self.append_many(case_id, [command])[0]
 
-    def append_many(self, case_id: str, commands: Sequence[Command]) -> list[Appended]:
-        """Record several events of one case in one transaction: all of them or none."""
+    def append_many(
+        self, case_id: str, commands: Sequence[Command], *, unless_state: str | None = None
+    ) -> list[Appended]:
+        """Record several events of one case in one transaction: all of them or none.
+
+        With `unless_state` (a case's canonical text), nothing is recorded and the list is empty
+        if the case, read under the case's write lock, already stands exactly so: the check and
+        the append are one transaction, so writers racing to record one state record it once."""
         try:
             payloads = [c.normalized_payload() for c in commands]
         except CommandError as e:
@@ -205,7 +211,7 @@ class Store:
         for attempt in range(MAX_ATTEMPTS):
             try:
                 with self._write() as conn:
-                    return self._append_in(conn, case_id, commands, payloads)
+                    return self._append_in(conn, case_id, commands, payloads, unless_state)
             except sa_exc.IntegrityError:
                 # Another writer took this seq (or this command id) first; read again and retry.
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
@@ -215,7 +221,12 @@ class Store:
         )
 
     def _append_in(
-        self, conn: Connection, case_id: str, commands: Sequence[Command], payloads: list[str]
+        self,
+        conn: Connection,
+        case_id: str,
+        commands: Sequence[Command],
+        payloads: list[str],
+        unless_state: str | None = None,
     ) -> list[Appended]:
         ids = [command.command_id for command in commands]
         head = conn.execute(_Sql.head, {"case_id": case_id, "command_ids": ids}).first()
@@ -233,6 +244,12 @@ class Store:
                 fresh.append((command, payload))
         if not fresh:
             return [r for r in results if r is not None]
+        if (
+            unless_state is not None
+            and head is not None
+            and _texts(conn, case_id).get(case_id) == unless_state
+        ):
+            return []
         rows = _Rows(conn, case_id)
         fields: dict[str, Any] | None = None
         if head is None:
@@ -408,12 +425,14 @@ class Store:
         self, case: Case, *, author: str, command_id: str, source: str | None = None
     ) -> Appended | None:
         """Record a whole case as one `case_imported` event; None if the store already holds
-        exactly this state (nothing is recorded then)."""
-        current = self.current_text(case.id)
-        if current is not None and current == model_text(case):
-            return None
+        exactly this state (nothing is recorded then, however many import it at once)."""
+        text = model_text(case)
+        if self.current_text(case.id) == text:
+            return None  # the common case, answered without taking the write lock
         payload = {"case": case.model_dump(mode="json", by_alias=True), "source": source}
-        return self.append(case.id, Command("case_imported", payload, author, command_id))
+        command = Command("case_imported", payload, author, command_id)
+        recorded = self.append_many(case.id, [command], unless_state=text)
+        return recorded[0] if recorded else None
 
     # --- reading ---------------------------------------------------------------------------
 
