@@ -36,6 +36,15 @@ class Target:
     path: Path | None = None  # the SQLite file
     is_default: bool = False
 
+    @property
+    def read_only(self) -> bool:
+        """A SQLite file that exists in a folder nobody may write (a read-only file system, a
+        read-only copy): it is opened read-only and immutable, so reading it writes nothing
+        (no journal-mode switch, no lock files) and every write is refused with a clear error."""
+        if self.backend != "sqlite" or self.path is None or not self.path.is_file():
+            return False
+        return not os.access(self.path.parent, os.W_OK) or not os.access(self.path, os.W_OK)
+
 
 def default_path() -> Path:
     from platformdirs import user_data_dir
@@ -82,10 +91,16 @@ def make_engine(target: Target) -> Any:
 
     if target.backend == "sqlite":
         assert target.path is not None
-        if target.is_default:
+        read_only = target.read_only
+        if target.is_default and not read_only:
             target.path.parent.mkdir(parents=True, exist_ok=True)
+        url = target.url
+        if read_only:
+            # SQLite's URI form: mode=ro opens it for reading, immutable=1 takes no locks and
+            # needs no -wal/-shm files (which a read-only folder could not hold).
+            url = f"sqlite+pysqlite:///file:{target.path}?mode=ro&immutable=1&uri=true"
         engine = create_engine(
-            target.url,
+            url,
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             pool_size=8,
             max_overflow=64,
@@ -102,6 +117,8 @@ def make_engine(target: Target) -> Any:
                 # Reading the schema first: on a file that is not a database this fails before
                 # the journal mode below could write anything to it.
                 cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                if read_only:
+                    return
                 cursor.execute("PRAGMA journal_mode = WAL")
                 # FULL: a commit that returned survives a power cut too, not only a killed process.
                 cursor.execute("PRAGMA synchronous = FULL")
@@ -153,6 +170,16 @@ def translated(target: Target) -> Iterator[None]:
             ) from None
         if e.connection_invalidated or (target.backend == "postgresql" and _is_connect_error(e)):
             raise Unreachable(f"cannot reach the store at {target.shown}: {reason}") from None
+        if "readonly database" in low or "read-only" in low:
+            raise StoreError(
+                f"the store at {target.shown} is read-only (its file or folder cannot be "
+                f"written): it can be read and verified, not changed ({reason})"
+            ) from None
+        if "database or disk is full" in low:
+            raise StoreError(
+                f"the store at {target.shown} could not be written: the disk is full; nothing "
+                f"of this change was recorded ({reason})"
+            ) from None
         if "unable to open database file" in low:
             raise Unreachable(f"cannot open the store at {target.shown}: {reason}") from None
         raise StoreError(f"the store at {target.shown} failed: {reason}") from None
