@@ -128,7 +128,7 @@ def test_the_csv_link_downloads_the_table_casus_deployments_writes(
 
 def test_every_page_links_to_the_deployments(browsing: Browsing, server: Server) -> None:
     page, guard = browsing.page()
-    for path in ("/", "/cases/kz-2022", "/deployments", "/map?org=csto"):
+    for path in ("/", "/cases/kz-2022", "/deployments", "/map?org=csto", "/exercises"):
         page.goto(path)
         link = page.locator("header.site nav").get_by_role("link", name="Deployments")
         expect(link).to_have_attribute("href", "/deployments")
