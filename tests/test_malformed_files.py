@@ -362,10 +362,10 @@ SCENARIOS: list[Scenario] = [
         [
             "exprs.yaml:20:11: provisions[0].versions[0].casus.when: expected an expression: a "
             "proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
-            "before, place_in, territory_of, provision; found a mapping with keys alll",
+            "before, place_in, territory_of, held_by, attacker, provision; found a mapping with keys alll",
             "exprs.yaml:31:11: provisions[0].versions[1].casus.when: expected an expression: a "
             "proposition name, or a mapping with one of the keys all, any, not, on_or_after, "
-            "before, place_in, territory_of, provision; found the number 42",
+            "before, place_in, territory_of, held_by, attacker, provision; found the number 42",
         ],
     ),
     # --- identity and references within a file ------------------------------------------------

@@ -62,6 +62,8 @@ def test_the_registry_is_the_one_list_of_conditions() -> None:
         "before",
         "place_in",
         "territory_of",
+        "held_by",
+        "attacker",
         "provision",
     }
     # The loader's error translation knows every registered kind, and nothing else.

@@ -6,9 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from casus.law.claims import PropositionValue, valuation
+from casus.model.attacker import AttackerClaim
+from casus.model.canonical import model_text
 from casus.model.case import Actor, Case, Claim, Decision, Reading, Request, Requester
+from casus.model.places import InlinePlace
 from casus.model.request import RequestFile
 
 STIPULATED = "stipulated"
@@ -28,7 +32,7 @@ class Invocation:
     date: dt.date
     requester: Requester
     affected_state: str
-    place: str | None
+    place: str | InlinePlace | None  # a gazetteer id, or the place written in the request
     parties_to_dispute: tuple[str, ...]
     provisions_cited: tuple[str, ...]
     positions: Mapping[str, str]
@@ -40,6 +44,15 @@ class Invocation:
     claims: Mapping[str, Claim] = field(default_factory=dict)
     actors: Mapping[str, Actor] = field(default_factory=dict)
     reading_defs: tuple[Reading, ...] = field(default=())
+    attacker: tuple[AttackerClaim, ...] = field(default=())
+
+    @cached_property
+    def situation_key(self) -> tuple[str | None, str]:
+        """The place and the attacker, hashable: what a compiled question depends on of them."""
+        attackers = "|".join(model_text(a) for a in self.attacker)
+        if self.place is None or isinstance(self.place, str):
+            return self.place, "#" + attackers
+        return None, model_text(self.place) + "#" + attackers
 
     def reading(self, reading_id: str) -> ReadingValues:
         for r in self.readings:
@@ -71,6 +84,7 @@ def from_case(case: Case, request: Request) -> Invocation:
         requester=request.requester,
         affected_state=request.affected_state or request.requester.state,
         place=request.place,
+        attacker=tuple(request.attacker),
         parties_to_dispute=tuple(request.parties_to_dispute),
         provisions_cited=tuple(request.provisions_cited),
         positions=positions,
@@ -131,6 +145,7 @@ def from_request_file(rf: RequestFile) -> Invocation:
         requester=rf.requester,
         affected_state=rf.affected_state or rf.requester.state,
         place=rf.place,
+        attacker=tuple(rf.attacker),
         parties_to_dispute=tuple(rf.parties_to_dispute),
         provisions_cited=tuple(rf.provisions_cited),
         positions=positions,

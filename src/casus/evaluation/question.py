@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from casus.evaluation.context import UnknownPlace, attacker_node, place_node, resolve_place
 from casus.evaluation.invocation import Invocation
 from casus.evaluation.results import (
     AssumptionUsed,
@@ -52,6 +53,7 @@ from casus.model.explain import Node
 from casus.model.instrument import Instrument, Provision, ProvisionVersion
 from casus.model.logic import v_and, v_or
 from casus.model.organization import Organization, Priority, VotingRule
+from casus.model.places import PlaceFacts
 from casus.model.rules import Assumption, Obligation, Situation, Values
 from casus.model.world import World
 from casus.vote.rules import VoteResult, decide
@@ -441,6 +443,8 @@ class Question:
     # What the answer rests on when no provision is in force: the organization's sources, or
     # those of the frame's instruments.
     sources: tuple[str, ...] = ()
+    # What the explanation shows of the place and the attacker (evaluation/context.py).
+    context: tuple[Node, ...] = ()
     # Immutable parts of answers, shared between runs (a state bound with a value, and why).
     _bound: dict[tuple[str, Value, str], BoundState] = field(default_factory=dict)
     # By the identity of a Deciding of this question (they live as long as it does).
@@ -818,7 +822,7 @@ class Question:
         obligations, ob_nodes = self.obligations(main_values, vote)
 
         assumptions = self._assumptions_with(deciding)
-        children: list[Node] = [self.in_force_node, self.entitled_node]
+        children: list[Node] = [self.in_force_node, self.entitled_node, *self.context]
         if nodes_casus:
             children.append(
                 Node("whether each casus arose", v_or(main_values), (), tuple(nodes_casus))
@@ -905,13 +909,14 @@ def compile_question(
             YES,
             tuple(f"source:{s}" for s in sources),
         )
-    place = None
-    if inv.place is not None:
-        place = world.places.get(inv.place)
-        if place is None:
-            raise EvaluationError(f"unknown place '{inv.place}'")
+    place, context = circumstances(world, inv, org, on)
     situation = Situation(
-        on, place, inv.affected_state, frozenset(voters), lambda ref: world.defined(ref, on)
+        on,
+        place,
+        inv.affected_state,
+        frozenset(voters),
+        lambda ref: world.defined(ref, on),
+        attacker=inv.attacker,
     )
 
     resolved = resolve(world, refs, on)
@@ -1029,7 +1034,26 @@ def compile_question(
         nearest_in_force=nearest,
         priorities=() if org is None else tuple(p for p in org.priorities if p.covers(on)),
         sources=sources,
+        context=context,
     )
+
+
+def circumstances(
+    world: World, inv: Invocation, org: Organization | None, on: dt.date
+) -> tuple[PlaceFacts | None, tuple[Node, ...]]:
+    """The request's place and attacker, for the rules, and the nodes the explanation shows of
+    them (who holds the place on the date; who is said to have attacked, member or not)."""
+    try:
+        place = resolve_place(world, inv.place)
+    except UnknownPlace as e:
+        raise EvaluationError(str(e)) from None
+    members = () if org is None else tuple(m.state for m in members_on(org, on))
+    body = org.short_name if org is not None else "general international law"
+    nodes = (
+        None if place is None else place_node(place, on),
+        attacker_node(inv.attacker, inv.requester.state, members, body, on, inv.actors),
+    )
+    return place, tuple(n for n in nodes if n is not None)
 
 
 def conflict_node(conflict: dict[str, Any]) -> Node:
@@ -1220,7 +1244,7 @@ def question(
         rq.office,
         rq.person,
         inv.affected_state,
-        inv.place,
+        inv.situation_key,
         inv.provisions_cited,
         inv.parties_to_dispute,
     )

@@ -11,7 +11,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from casus.model.attacker import Attackers
 from casus.model.common import Frozen, Id, Proposition
+from casus.model.places import RequestPlace
 from casus.model.rules import Assumption, Office
 from casus.model.states import State
 
@@ -119,9 +121,8 @@ class Request(Frozen):
     affected_state: State | None = Field(
         default=None, description="The state the casus concerns, if not the requester itself."
     )
-    place: Id | None = Field(
-        default=None, description="Where the event took place (a gazetteer id)."
-    )
+    place: RequestPlace = None
+    attacker: Attackers = Field(default_factory=list)
     parties_to_dispute: list[State] = Field(
         default_factory=list,
         description="Members directly interested in a dispute between members (excluded from some votes).",

@@ -6,7 +6,13 @@ An expression is one of
 - `{on_or_after: DATE}` / `{before: DATE}` over the date of the request;
 - `{place_in: [AREA, ...]}`: the place of the event lies in one of the areas (a gazetteer of
   named places and the areas they belong to; never coordinates);
-- `{territory_of: affected_party | any_party}`: the place is territory of that party.
+- `{territory_of: affected_party | any_party}`: the place is territory of that party (its
+  sovereignty on the date, stated or claimed);
+- `{held_by: affected_party | any_party | STATE, as: administration | jurisdiction | sovereignty}`:
+  the place is held so on the date (US-Japan Treaty Art. V: "territories under the
+  administration of Japan");
+- `{attacker: member | non_member_state | state | non_state_group}`: who attacked or
+  threatened, as the request's claims name them (contested when they name different kinds).
 
 Rules never read free text. A casus has a base condition (`when`) and labelled exceptions, after
 Catala: an exception that holds defeats the base case, and the explanation names it.
@@ -28,10 +34,11 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, U
 
 from pydantic import Discriminator, Field, Tag
 
+from casus.model.attacker import AttackerClaim, attacker_standing
 from casus.model.common import Frozen, Id, Proposition, Value
 from casus.model.explain import Node
 from casus.model.logic import v_and, v_not, v_or
-from casus.model.places import Place
+from casus.model.places import HoldingKind, PlaceFacts, Standing, held_by, in_areas
 
 YES, NO, UNDETERMINED, CONTESTED = Value.YES, Value.NO, Value.UNDETERMINED, Value.CONTESTED
 
@@ -55,7 +62,7 @@ class Situation:
     """What a rule may read besides propositions: the date, the place, the parties."""
 
     on: dt.date
-    place: Place | None
+    place: PlaceFacts | None
     affected_state: str
     parties: frozenset[str]
     # What another provision defines on the date (its citation and expression), for
@@ -64,6 +71,8 @@ class Situation:
     using: tuple[str, ...] = ()  # the provisions being applied, innermost last (no cycles)
     # What the rules' instrument presumes of a proposition no claim speaks to (see Presumption).
     presumed: Mapping[str, Presumption] = field(default_factory=dict)
+    # Who attacked or threatened, as the request's claims name them (see model/attacker.py).
+    attacker: tuple[AttackerClaim, ...] = ()
 
 
 ValueFn = Callable[[Values], Value]
@@ -215,8 +224,19 @@ def _no_place(cite: str) -> Compiled:
     )
 
 
-def _place_cites(place: Place, cite: str) -> tuple[str, ...]:
-    return (cite, *(f"source:{s}" for s in place.sources))
+def _place_node(place: PlaceFacts, question: str, standing: Standing, cite: str) -> Compiled:
+    """A place condition settled at compile time: the question, its value, and where each
+    attribute read came from (the gazetteer or the request; a fact or whose claim), cited."""
+    v = standing.value
+    sources = dict.fromkeys((*place.sources, *standing.sources))
+    return _constant(
+        v,
+        Node(
+            f"{place.name} {question}: {v} ({place.origin()}: {standing.words()})",
+            v,
+            (cite, *(f"source:{s}" for s in sources)),
+        ),
+    )
 
 
 class PlaceIn(Condition):
@@ -230,15 +250,31 @@ class PlaceIn(Condition):
         place = situation.place
         if place is None:
             return _no_place(cite)
+        standing = in_areas(place, self.place_in, situation.on)
         hit = [a for a in self.place_in if a in place.areas]
-        v = YES if hit else NO
-        where = f"in {', '.join(hit)}" if hit else f"in none of {', '.join(self.place_in)}"
-        return _constant(v, Node(f"{place.name} lies {where}: {v}", v, _place_cites(place, cite)))
+        if standing.value is YES and hit:
+            question = f"lies in {', '.join(hit)}"
+        elif standing.value is NO and not place.area_claims:
+            question = f"lies in none of {', '.join(self.place_in)}"
+        else:
+            question = f"lies in one of {', '.join(self.place_in)}"
+        return _place_node(place, question, standing, cite)
+
+
+_Holder = Literal["affected_party", "any_party"]
+
+
+def _holders(who: str, situation: Situation) -> tuple[frozenset[str], str]:
+    if who == "affected_party":
+        return frozenset({situation.affected_state}), situation.affected_state
+    if who == "any_party":
+        return situation.parties, "a party"
+    return frozenset({who}), who
 
 
 class TerritoryOf(Condition):
     key: ClassVar[str] = "territory_of"
-    territory_of: Literal["affected_party", "any_party"]
+    territory_of: _Holder
 
     def places(self) -> tuple[str, ...]:
         return (f"territory of {self.territory_of.replace('_', ' ')}",)
@@ -247,20 +283,58 @@ class TerritoryOf(Condition):
         place = situation.place
         if place is None:
             return _no_place(cite)
-        if self.territory_of == "affected_party":
-            v = YES if place.state == situation.affected_state else NO
-            whose = f"territory of {situation.affected_state}"
-        else:
-            v = YES if place.state in situation.parties else NO
-            whose = "territory of a party"
-        return _constant(
-            v,
-            Node(
-                f"{place.name} ({place.state or 'no state'}) is {whose}: {v}",
-                v,
-                _place_cites(place, cite),
-            ),
+        states, whose = _holders(self.territory_of, situation)
+        standing = held_by(place, states, "sovereignty", situation.on)
+        return _place_node(
+            place, f"({place.state or 'no state'}) is territory of {whose}", standing, cite
         )
+
+
+class HeldBy(Condition):
+    """The place is held by a state in a capacity on the date: under its administration (US-Japan
+    Treaty Art. V), under its jurisdiction (US-Philippines Treaty Art. V, "island territories
+    under its jurisdiction"), or its territory."""
+
+    key: ClassVar[str] = "held_by"
+    held_by: Annotated[str, Field(pattern=r"^(affected_party|any_party|[A-Z]{2})$")] = Field(
+        description="affected_party, any_party, or a state's ISO 3166-1 alpha-2 code."
+    )
+    as_: HoldingKind = Field(default="administration", alias="as")
+
+    def places(self) -> tuple[str, ...]:
+        return (f"under the {self.as_} of {self.held_by.replace('_', ' ')}",)
+
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        place = situation.place
+        if place is None:
+            return _no_place(cite)
+        states, whose = _holders(self.held_by, situation)
+        standing = held_by(place, states, self.as_, situation.on)
+        return _place_node(place, f"is under the {self.as_} of {whose}", standing, cite)
+
+
+AttackerKind = Literal["member", "non_member_state", "state", "non_state_group"]
+
+
+class AttackerIs(Condition):
+    """Who attacked or threatened, as the claims of the request name them: a member of the
+    organization on the date, a state that is not one, any state, or a non-state group."""
+
+    key: ClassVar[str] = "attacker"
+    attacker: AttackerKind
+
+    def compile(self, situation: Situation, cite: str) -> Compiled:
+        standing = attacker_standing(
+            situation.attacker, self.attacker, situation.parties, situation.on
+        )
+        v = standing.value
+        words = self.attacker.replace("_", " ")
+        node = Node(
+            f"the attacker is a {words}: {v} ({standing.words()})",
+            v,
+            (cite, *(f"source:{s}" for s in standing.sources)),
+        )
+        return _constant(v, node, "attacker" if v is UNDETERMINED else None)
 
 
 class UsesProvision(Condition):
@@ -318,6 +392,8 @@ CONDITIONS: tuple[type[Condition], ...] = (
     Before,
     PlaceIn,
     TerritoryOf,
+    HeldBy,
+    AttackerIs,
     UsesProvision,
 )
 EXPR_FORMS = tuple(c.key for c in CONDITIONS)

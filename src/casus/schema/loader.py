@@ -24,7 +24,7 @@ from casus.law.membership import membership_on
 from casus.model.case import Case, Request
 from casus.model.instrument import Instrument
 from casus.model.organization import Organization
-from casus.model.places import PlacesFile
+from casus.model.places import PLACE_FORMS, PlaceFacts, PlacesFile, unknown_place
 from casus.model.request import RequestFile
 from casus.model.rules import Condition, Expr, PlaceIn, UsesProvision
 from casus.model.sources import SourceFile
@@ -142,6 +142,8 @@ def load_file(path: Path, kinds: Iterable[str] | None = None) -> Loaded:
         details = e.errors()
         limit = limits.max_errors()
         for error in details[:limit]:
+            # A request's place is an id or a mapping; which form was read is not a key.
+            error["loc"] = tuple(p for p in error["loc"] if p not in PLACE_FORMS)
             loc = clean_loc(tuple(error["loc"]))
             problems.append((loc, message(error, model_cls)))
         located = _errors_at(text, shown, problems)
@@ -483,6 +485,29 @@ def _undeclared(name: str, vocabulary: Iterable[str], whose: str) -> str:
     return f"expected a proposition declared by {whose}, found '{name}'{hint}"
 
 
+def _place_problems(place: PlaceFacts, loc: Loc, world: World) -> list[tuple[Loc, str]]:
+    """Areas a place (of the gazetteer, or written in a request) names that are not known."""
+    found = [((*loc, "areas", k), a) for k, a in enumerate(place.areas)]
+    found += [((*loc, "area_claims", k, "area"), c.area) for k, c in enumerate(place.area_claims)]
+    return [
+        (where, f"expected the id of a known area, found '{area}' (known: `casus places`)")
+        for where, area in found
+        if area not in world.areas
+    ]
+
+
+def _request_place_problems(
+    rq: Request | RequestFile, loc: Loc, world: World
+) -> list[tuple[Loc, str]]:
+    if rq.place is None:
+        return []
+    if isinstance(rq.place, str):
+        if rq.place in world.places:
+            return []
+        return [((*loc, "place"), unknown_place(rq.place, world.places))]
+    return _place_problems(rq.place, (*loc, "place"), world)
+
+
 def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
     errors: list[FileError] = []
     for f in files:
@@ -492,14 +517,7 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
             continue
         if isinstance(m, PlacesFile):
             for i, place in enumerate(m.places):
-                for k, area in enumerate(place.areas):
-                    if area not in world.areas:
-                        problems.append(
-                            (
-                                ("places", i, "areas", k),
-                                f"expected the id of a known area, found '{area}'",
-                            )
-                        )
+                problems.extend(_place_problems(place, ("places", i), world))
         if isinstance(m, Instrument):
             for loc, e in _expressions(m, ()):
                 if isinstance(e, PlaceIn):
@@ -560,13 +578,22 @@ def check_references(files: Sequence[Loaded], world: World) -> list[FileError]:
                 else [((), m)]
             )
             for base_loc, rq in reqs:
-                if rq.place is not None and rq.place not in world.places:
-                    problems.append(
-                        (
-                            (*base_loc, "place"),
-                            f"expected the id of a known place, found '{rq.place}'",
+                problems.extend(_request_place_problems(rq, base_loc, world))
+                actor_ids = {a.id for a in m.actors}
+                for k, ac in enumerate(rq.attacker):
+                    if ac.by not in actor_ids:
+                        near = difflib.get_close_matches(ac.by, sorted(actor_ids), n=3)
+                        hint = (
+                            f" (nearest: {', '.join(near)})"
+                            if near
+                            else f" (actors: {', '.join(sorted(actor_ids)) or 'none; add one under actors'})"
                         )
-                    )
+                        problems.append(
+                            (
+                                (*base_loc, "attacker", k, "by"),
+                                f"expected the id of an actor of this file, found '{ac.by}'{hint}",
+                            )
+                        )
         for loc, sid in _walk_sources(m, ()):
             if sid not in world.sources and not (
                 isinstance(m, RequestFile) and sid == "request-file"
