@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from builtins import type as type_of
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from casus.model.canonical import canonical_json, model_text, sha256_text
@@ -31,11 +32,18 @@ __all__ = [
 GENESIS = "0" * 64
 
 
+#: JSON's string spelling with UTF-8 kept as is: what `canonical_json` writes for a string.
+_quoted: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def format_time(moment: dt.datetime) -> str:
     """UTC, microseconds, a trailing Z: the one spelling of a recorded time that is hashed."""
     if moment.tzinfo is None:
         raise ValueError("recorded times must be timezone-aware")
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment.astimezone(dt.UTC)
+    if utc.year < 1000:  # strftime's %Y does not pad the year to four digits
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def event_content(
@@ -48,17 +56,18 @@ def event_content(
     recorded_at: dt.datetime,
     command_id: str,
 ) -> str:
-    """The canonical text of an event's own fields (the payload is already canonical JSON)."""
-    return canonical_json(
-        {
-            "author": author,
-            "case": case_id,
-            "command": command_id,
-            "payload_sha256": sha256_text(payload),
-            "recorded_at": format_time(recorded_at),
-            "seq": seq,
-            "type": type,
-        }
+    """The canonical text of an event's own fields (the payload is already canonical JSON).
+
+    Exactly `canonical_json` of the mapping {author, case, command, payload_sha256, recorded_at,
+    seq, type}, written out in that (sorted) order: it is computed for every event that is
+    written or verified, so it is spelled directly rather than through the general encoder
+    (`tests/store/test_store_canonical.py` holds the two equal)."""
+    if type_of(seq) is not int:
+        raise TypeError(f"seq must be an int, found {type_of(seq).__name__}")
+    return (
+        f'{{"author":{_quoted(author)},"case":{_quoted(case_id)},'
+        f'"command":{_quoted(command_id)},"payload_sha256":"{sha256_text(payload)}",'
+        f'"recorded_at":"{format_time(recorded_at)}","seq":{seq},"type":{_quoted(type)}}}'
     )
 
 
