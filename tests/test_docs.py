@@ -38,7 +38,9 @@ def _blocks(lang: str) -> list[object]:
 def test_shell_example_runs(command: str, tmp_path: Path) -> None:
     # The README's store examples share one database: here, one of this test run's own.
     example_db = Path(os.environ["XDG_DATA_HOME"]).parent / "casus-example.db"
-    args = [a.replace("/tmp/casus-example.db", str(example_db)) for a in shlex.split(command)[1:]]
+    # The checkpoint example's key and checkpoint live beside it (a key is never overwritten).
+    here = str(example_db.parent / "casus-example")
+    args = [a.replace("/tmp/casus-example", here) for a in shlex.split(command)[1:]]
     if args and args[0] == "replay" and "--json" not in args:
         args += ["--report", str(tmp_path / "report.html")]
     if args and args[0] == "schema":
