@@ -98,6 +98,7 @@ def test_the_document_names_every_operation_stably() -> None:
             "getExercise",
             "getExerciseLog",
             "getExerciseReport",
+            "getExerciseReportPage",
             "getMe",
             "getMembers",
             "health",
@@ -107,6 +108,8 @@ def test_the_document_names_every_operation_stably() -> None:
             "listExercises",
             "listOrganizations",
             "makePledge",
+            "reissueToken",
+            "revokeToken",
             "streamExerciseEvents",
         ]
     )

@@ -4,7 +4,10 @@ Callers present `Authorization: Bearer TOKEN`, and nowhere else: a token is neve
 URL (URLs end up in access logs). The event stream, which a browser's EventSource opens without
 headers, takes a *stream ticket* instead: short-lived, good once, for one exercise, obtained with
 the header (`StreamTickets`). Failed token attempts are bounded per client
-(`casus.api.limits.FailedAttempts`): beyond the limit, 429 with `Retry-After`. Roles:
+(`casus.api.limits.FailedAttempts`): beyond the limit, 429 with `Retry-After`. A token
+expires (`Settings.token_days` after it is issued) and may be revoked or reissued; a token
+checked is trusted for `Settings.token_recheck_seconds` at most, so a revocation anywhere takes
+effect on every server process within that. Roles:
 
 - facilitator: creates exercises and manages those it created (participants, clock, decisions,
   end); reads every exercise;
@@ -20,6 +23,7 @@ facilitators only.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import threading
 import time
@@ -37,6 +41,7 @@ from casus.api.errors import ApiError
 from casus.api.limits import FailedAttempts
 from casus.api.services import Services, get_services
 from casus.store.accounts import Account
+from casus.store.canonical import format_time
 from casus.store.exercises import ExerciseRecord
 
 bearer = HTTPBearer(
@@ -73,13 +78,41 @@ def check_not_limited(failures: FailedAttempts, client: str) -> None:
         )
 
 
+def _refuse_if_void(account: Account, now: dt.datetime) -> Account:
+    """401 for a token revoked or past its expiry (not counted as a failed attempt: the
+    caller held a real token, and guessing cannot find one)."""
+    refusal = account.refusal(now)
+    if refusal == "revoked":
+        raise ApiError(
+            401,
+            "token_revoked",
+            "the token has been revoked: ask the facilitator for a new one",
+            "Authorization",
+            None,
+            _CHALLENGE,
+        )
+    if refusal == "expired":
+        assert account.expires_at is not None
+        raise ApiError(
+            401,
+            "token_expired",
+            f"the token expired at {format_time(account.expires_at)}: ask for a new one",
+            "Authorization",
+            None,
+            _CHALLENGE,
+        )
+    return account
+
+
 def authenticate(
     services: Services, token: str | None, failed: Callable[[], None] | None = None
 ) -> Account | None:
     if token is None:
         return None
-    # Accounts never change once made (there is no revocation yet), so a token checked once
-    # stays good: the cache spares a read per call. Unknown tokens are not cached.
+    # A token checked lately is trusted for `token_recheck_seconds` (a read per call spared);
+    # after that the store is read again, so that a revocation, a reissue or a deleted
+    # account made by any process takes effect here within that time. Unknown tokens are not
+    # cached.
     account = services.tokens.get(
         token, lambda: services.accounts.authenticate(token), keep_none=False
     )
@@ -89,7 +122,7 @@ def authenticate(
         raise ApiError(
             401, "invalid_token", "the token is not recognized", "Authorization", None, _CHALLENGE
         )
-    return account
+    return _refuse_if_void(account, services.store.clock())
 
 
 async def optional_account(
@@ -98,14 +131,14 @@ async def optional_account(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Account | None:
     # Dependencies run on the event loop (no thread hop per call); the store is read in a
-    # worker thread only for a token not seen before.
+    # worker thread only for a token not checked lately.
     if credentials is None:
         return None
     failures, client = failures_of(request), client_of(request)
     check_not_limited(failures, client)
     found, account = services.tokens.peek(credentials.credentials)
-    if found:
-        return account
+    if found and account is not None:
+        return _refuse_if_void(account, services.store.clock())
     return await run_in_threadpool(
         authenticate, services, credentials.credentials, lambda: failures.failed(client)
     )

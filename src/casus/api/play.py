@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from casus.api.auth import sees_notes_of
@@ -22,26 +22,18 @@ from casus.api.countries import numeric
 from casus.api.services import Services
 from casus.evaluation.engine import Evaluation, evaluate
 from casus.evaluation.invocation import Invocation, from_case, from_request_file
+from casus.exercise.commands import Scenario, token_status
+from casus.exercise.fold import State, summary
 from casus.law.membership import members_on, membership_on
 from casus.model.case import Case, Request, Requester
 from casus.model.common import Value
-from casus.model.explain import Node
 from casus.model.organization import Organization
 from casus.model.request import Grounds, RequestFile
 from casus.store.accounts import Account
-from casus.store.exercise_fold import State, summary
 from casus.store.exercises import ExerciseRecord
 
 #: The source id the exercise's own records carry inside the engine's in-memory case.
 EXERCISE_SOURCE = "exercise"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """What an exercise is played on: its organization and, unless blank, the case."""
-
-    organization: Organization
-    case: Case | None
 
 
 def scenario_of(services: Services, record: ExerciseRecord) -> Scenario:
@@ -125,22 +117,20 @@ def evaluation(
     return result
 
 
-def reasons_refused(ev: Evaluation) -> list[str]:
-    """The explanation's steps that make the requester not entitled (its 'no' leaves)."""
-    out: list[str] = []
+class EngineJudge:
+    """The engine's view of one exercise's scenario, for its commands (`casus.exercise.Judge`),
+    through this service's caches."""
 
-    def walk(node: Node) -> None:
-        if node.value is not Value.NO:
-            return
-        if not node.children:
-            out.append(node.statement)
-        for child in node.children:
-            walk(child)
+    def __init__(self, services: Services, exercise_id: str, scenario: Scenario) -> None:
+        self.services = services
+        self.exercise_id = exercise_id
+        self.scenario = scenario
 
-    for child in ev.explanation.children:
-        if "was entitled to ask" in child.statement:
-            walk(child)
-    return list(dict.fromkeys(out)) or ["no provision may be invoked by it"]
+    def member(self, state: str, on: dt.date) -> bool:
+        return may_take_part(self.services, self.scenario.organization, state, on)
+
+    def evaluate(self, request: Mapping[str, Any]) -> Evaluation:
+        return evaluation(self.services, self.exercise_id, self.scenario, dict(request))
 
 
 def voters(services: Services, org: Organization, on: dt.date) -> list[dict[str, Any]]:
@@ -292,12 +282,26 @@ def view(
         "status": shown["status"],
         "created_by": record.created_by,
         "head": {"seq": record.head_seq, "hash": record.head_hash},
-        "participants": shown["participants"],
+        "participants": participants(services, shown),
         "requests": shown["requests"],
         "pledges": shown["pledges"],
         "members": voters(services, org, dt.date.fromisoformat(shown["clock"])),
         "board": board(services, record.exercise_id, scenario, state),
     }
+
+
+def participants(services: Services, state: State) -> list[dict[str, Any]]:
+    """The participants, each with its token's status now (`active`, `revoked`, `expired`):
+    the log holds a token as its digest and expiry only."""
+    now = services.store.clock()
+    return [{**p, "token_status": token_status(p.get("token"), now)} for p in state["participants"]]
+
+
+def report_html(doc: dict[str, Any]) -> str:
+    """The after-action report as one self-contained HTML page."""
+    from casus.report.html import render_after_action
+
+    return render_after_action(doc)
 
 
 def report(services: Services, record: ExerciseRecord, viewer: Account | None) -> dict[str, Any]:
@@ -360,14 +364,24 @@ def report(services: Services, record: ExerciseRecord, viewer: Account | None) -
         [k.state for k in case.force.contingents] if case is not None and case.force else []
     )
     verified = services.exercises.verify(record.exercise_id)[0][2]
+    timeline = [
+        {k: e[k] for k in ("seq", "type", "author", "recorded_at", "summary")}
+        for e in (event_dict(x, viewer) for x in services.exercises.events(record.exercise_id))
+    ]
     return {
         "exercise": record.exercise_id,
         "title": record.title,
         "source_case": record.source_case,
         "organization": record.organization,
         "status": state["status"],
+        "start": state["start"],
         "clock": state["clock"],
+        "participants": [
+            {k: p.get(k) for k in ("account", "name", "role", "state", "token_status")}
+            for p in participants(services, state)
+        ],
         "requests": items,
+        "events": timeline,
         "pledges": {
             "exercise": list(pledged.values()),
             "recorded_contingents": contingents,

@@ -6,6 +6,7 @@ hash, an exercise's positions), so that nothing stale is ever served.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
@@ -56,6 +57,50 @@ class Lru(Generic[V]):
         return value
 
 
+class Recent(Generic[V]):
+    """A small thread-safe LRU cache whose entries are trusted for `ttl` seconds only: what
+    the store may change behind this process (a token revoked by another server process) is
+    read again after that."""
+
+    def __init__(self, size: int, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.size = size
+        self.ttl = ttl
+        self.clock = clock
+        self._items: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def peek(self, key: Hashable) -> tuple[bool, V | None]:
+        """(found, value) without computing anything; an entry older than `ttl` is gone."""
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is None:
+                return False, None
+            if self.clock() - entry[0] >= self.ttl:
+                del self._items[key]
+                return False, None
+            self._items.move_to_end(key)
+            return True, entry[1]
+
+    def get(self, key: Hashable, make: Callable[[], V], *, keep_none: bool = True) -> V:
+        found, value = self.peek(key)
+        if found:
+            return value  # type: ignore[return-value]  # found: the value stored, V
+        checked = self.clock()  # before the read: trusted from what the read may have missed
+        made = make()
+        if made is None and not keep_none:
+            return made
+        with self._lock:
+            self._items[key] = (checked, made)
+            self._items.move_to_end(key)
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -69,7 +114,9 @@ class Services:
     replays: Lru[dict[str, Any]] = field(default_factory=lambda: Lru(64))
     evaluations: Lru[Any] = field(default_factory=lambda: Lru(1024))
     scenarios: Lru[Any] = field(default_factory=lambda: Lru(256))
-    tokens: Lru[Account | None] = field(default_factory=lambda: Lru(4096))
+    #: Tokens checked lately, each trusted for `settings.token_recheck_seconds`: a token
+    #: revoked or reissued anywhere is refused here within that time.
+    tokens: Recent[Account | None] = field(init=False)
     voters: Lru[Any] = field(default_factory=lambda: Lru(256))
     _seeded: set[str] = field(default_factory=set)
     _seed_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -78,6 +125,7 @@ class Services:
         self.exercises = ExerciseLog(self.store)
         self.writer = GroupWriter(self.exercises)
         self.accounts = Accounts(self.store)
+        self.tokens = Recent(4096, self.settings.token_recheck_seconds)
 
     # --- cases, read through the store as `casus replay` reads them ------------------------
 

@@ -73,3 +73,21 @@ class Settings(BaseSettings):
     auth_failure_window: float = Field(
         default=60.0, gt=0, le=3600, description="The window of `auth_failures`, in seconds."
     )
+    token_days: float = Field(
+        default=30.0,
+        gt=0,
+        le=3650,
+        description=(
+            "How long a token the service issues (an invitation to an exercise, a reissued "
+            "token) is accepted, in days (default 30); then it is refused as expired."
+        ),
+    )
+    token_recheck_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description=(
+            "How long a checked token is trusted before the store is read again: a token "
+            "revoked, reissued or deleted is refused by every server process within this."
+        ),
+    )

@@ -44,3 +44,9 @@ def write_whole(text: str, target: Path) -> Path:
 def write_report(doc: dict[str, Any], target: Path) -> Path:
     """Write the replay's report, whole or not at all."""
     return write_whole(render_report(doc), target)
+
+
+def render_after_action(doc: dict[str, Any]) -> str:
+    """An exercise's after-action report (the service's `getExerciseReport` document), one
+    self-contained page."""
+    return _environment().get_template("after_action.html.j2").render(doc=doc)

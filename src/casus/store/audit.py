@@ -7,9 +7,9 @@ database; `store.Store.verify` feeds it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from casus.store.canonical import GENESIS, event_content, event_hash
 from casus.store.events import Event
@@ -173,3 +173,27 @@ def _unlinked(case_id: str, rows: Sequence[Event], i: int, at: dict[str, int]) -
         "edited",
         f"it was changed and its hash recomputed: #{r.seq} was chained to another #{rows[i - 1].seq}",
     )
+
+
+def derived_rows(
+    log_id: str, what: str, expected: Mapping[Any, Mapping[str, Any]], actual: Mapping[Any, Any]
+) -> Finding | None:
+    """The first row of a table derived from a chain (accounts, positions) that is not what
+    the chain gives: a row the chain never made (forged), one whose columns differ from it
+    (changed), or one the chain made that is gone (deleted). `expected` and `actual` map each
+    row's key to the columns the chain fixes."""
+    for key in sorted(actual, key=str):
+        if key not in expected:
+            return Finding(log_id, 0, "projection", f"{what} {key} is in no chain: a forged row")
+        changed = sorted(k for k, v in expected[key].items() if actual[key].get(k) != v)
+        if changed:
+            return Finding(
+                log_id,
+                0,
+                "projection",
+                f"{what} {key} differs from what its chain gives ({', '.join(changed)})",
+            )
+    for key in sorted(expected, key=str):
+        if key not in actual:
+            return Finding(log_id, 0, "projection", f"{what} {key} is missing: its row was deleted")
+    return None

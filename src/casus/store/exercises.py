@@ -34,8 +34,7 @@ from casus.store.audit import Finding, Head, verify_chain
 from casus.store.canonical import GENESIS, sha256_text
 from casus.store.errors import Conflict, InvalidCommand, StoreError
 from casus.store.events import Event, chained
-from casus.store.exercise_fold import State, apply, normalized_payload
-from casus.store.fold import Rejected
+from casus.store.exercise_fold import Rejected, State, apply, normalized_payload
 from casus.store.store import MAX_ATTEMPTS, Appended, Store, _utc
 from casus.store.store import _event as _row_event
 
@@ -507,7 +506,19 @@ class ExerciseLog:
 
     def verify(self, exercise_id: str | None = None) -> list[tuple[str, int, Finding | None]]:
         """Check every exercise's chain (or one's), that its projection is what its log folds
-        to, and that its scenario is the one its first event names."""
+        to, and that its scenario is the one its first event names. With no exercise named,
+        the accounts are checked too, last, under the log name `accounts` (when the store has
+        any): the accounts' log's chain, and every `accounts` row against the chains."""
+        out = self._verify_exercises(exercise_id)
+        if exercise_id is None:
+            from casus.store.accounts import LOG, Accounts
+
+            accounts = Accounts(self.store)
+            if accounts.any():
+                out.append((LOG, *accounts.verify()))
+        return out
+
+    def _verify_exercises(self, exercise_id: str | None) -> list[tuple[str, int, Finding | None]]:
         ev, x = tables.exercise_events, tables.exercises
         with self.store._read(snapshot=True) as conn:
             heads_q = select(

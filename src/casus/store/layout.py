@@ -8,7 +8,7 @@ from __future__ import annotations
 
 #: The Alembic revision of the newest schema (the last file in `migrations/versions/`). A test
 #: checks that it equals Alembic's own head, so the two cannot drift apart.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 EVENTS = "events"
 CASES = "cases"
@@ -17,6 +17,8 @@ POSITIONS = "positions"
 EXERCISES = "exercises"
 EXERCISE_EVENTS = "exercise_events"
 ACCOUNTS = "accounts"
+ACCOUNT_EVENTS = "account_events"
+ACCOUNT_LOG = "account_log"
 VERSION_TABLE = "alembic_version"
 
 #: Prefix of the idempotency ids of events that seed the store from a built-in case file.

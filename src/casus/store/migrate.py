@@ -15,7 +15,7 @@ from casus.store import layout
 from casus.store.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 #: An arbitrary constant naming casus's migration lock among PostgreSQL advisory locks.
 _PG_LOCK_KEY = 0x6361737573  # "casus"
 

@@ -147,6 +147,38 @@ accounts = Table(
     Column("token_hash", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
+    # Revision 0005: when the token stops being accepted (null: never), and when it was revoked.
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("token_id", name="uq_accounts_token"),
     Index("ix_accounts_exercise", "exercise_id"),
+)
+
+#: Accounts' log (revision 0005): one hash-chained log (chained as a case's is, under the log
+#: name `accounts`) of the accounts made outside an exercise and of their credentials, so that
+#: `accounts` is derived from chains: this log and the exercises' (whose participants' tokens
+#: are events of their exercise). Its head is the one row of `account_log`.
+account_events = Table(
+    layout.ACCOUNT_EVENTS,
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("command_id", String(200), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("seq", name="uq_account_events_seq"),
+    UniqueConstraint("command_id", name="uq_account_events_command"),
+)
+
+account_log = Table(
+    layout.ACCOUNT_LOG,
+    metadata,
+    Column("log_id", String(20), primary_key=True),
+    Column("head_seq", Integer, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("head_recorded_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,8 +1,9 @@
 """Exercises: created and managed by a facilitator, played by delegations, watched by
-observers. Every change is an event in the exercise's log, authored by the caller's account,
-recorded under the caller's `Idempotency-Key` (so a retry never records twice), and checked
-twice: here (who may do it, what the treaties allow: the engine) and by the log's fold (the
-order of things: one position per question, only on an open decision, the clock only forward).
+observers. The rules are `casus.exercise`'s: each endpoint here parses the call, checks who may
+make it, calls the command, and appends the events it answers to the exercise's log under the
+caller's `Idempotency-Key` (so a retry never records twice), authored by the caller's account.
+A command's refusal (`Refused`) becomes a 4xx with its code and field. The log's fold checks
+the order of things again as it appends.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ import asyncio
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi.responses import HTMLResponse
 from pydantic_core import to_json
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from casus.api import play
@@ -45,10 +49,20 @@ from casus.api.schemas import (
     PositionResult,
 )
 from casus.api.services import Services, get_services
-from casus.model.common import Value
-from casus.store.accounts import Account, insert_account, prepare
+from casus.exercise import commands
+from casus.exercise.commands import NewEvent
+from casus.exercise.errors import Refused
+from casus.exercise.fold import State, find_request
+from casus.store.accounts import (
+    Account,
+    NewAccount,
+    insert_account,
+    new_credential,
+    prepare,
+    replace_credential,
+    revoke_credential,
+)
 from casus.store.canonical import model_text, sha256_text
-from casus.store.exercise_fold import find_request
 from casus.store.exercises import Creation, ExerciseCommand, ExerciseRecord
 from casus.store.store import Appended
 
@@ -56,6 +70,16 @@ router = APIRouter(prefix="/api/exercises", tags=["exercises"])
 ServicesDep = Annotated[Services, Depends(get_services)]
 ExerciseId = Annotated[str, Path(max_length=80, description="The exercise, e.g. ex-1a2b3c4d5e.")]
 RequestId = Annotated[str, Path(max_length=80, description="A request filed in the exercise.")]
+AccountId = Annotated[
+    str, Path(max_length=40, description="A participant's account, e.g. acc-1a2b3c4d5e6f.")
+]
+
+#: The status each kind of refusal answers with.
+_STATUS = {"invalid": 422, "forbidden": 403, "not_found": 404, "conflict": 409}
+
+
+def _refused(e: Refused) -> ApiError:
+    return ApiError(_STATUS[e.kind], e.code, e.message, e.field, e.detail)
 
 
 def _derived(prefix: str, command: str, size: int) -> str:
@@ -120,6 +144,41 @@ def _replayed_in(
     return earlier
 
 
+def _to_log(events: Sequence[NewEvent], account: Account, command: str) -> list[ExerciseCommand]:
+    return [ExerciseCommand(e.type, e.payload, account.author, command + e.suffix) for e in events]
+
+
+def _run(
+    services: Services,
+    record: ExerciseRecord,
+    account: Account,
+    key: str | None,
+    kinds: tuple[str, ...],
+    expected: dict[str, Any] | None,
+    plan: Callable[[State], Sequence[NewEvent]],
+    alongside: Callable[[Connection], None] | None = None,
+) -> tuple[list[Appended], bool]:
+    """One command, the way every endpoint records one: a retry answers what was recorded
+    under its key (True: a retry); otherwise the command plans its events from the state
+    and they are appended (with `alongside`'s rows, in the same transaction)."""
+    command = command_id(account, key)
+    earlier = _replayed_in(services, record.exercise_id, command, kinds, expected)
+    if earlier is not None:
+        return [earlier], True
+    try:
+        planned = plan(record.state)
+    except Refused as e:
+        raise _refused(e) from None
+    appended = services.exercises.append_many(
+        record.exercise_id, _to_log(planned, account, command), alongside=alongside
+    )
+    return appended, False
+
+
+def _judge(services: Services, record: ExerciseRecord) -> play.EngineJudge:
+    return play.EngineJudge(services, record.exercise_id, play.scenario_of(services, record))
+
+
 # --- creating and reading -------------------------------------------------------------------
 
 
@@ -147,44 +206,27 @@ def create_exercise(
                 "Idempotency-Key",
             )
         return _mutation(services, earlier.event.case_id, [earlier], account)
-    if (body.case is None) == (body.organization is None):
-        raise ApiError(
-            422, "invalid", "give either a case or an organization (a blank scenario)", "body.case"
-        )
-    scenario_text: str | None = None
-    if body.case is not None:
+    case, scenario_text = None, None
+    if body.case is not None and body.organization is None:
         case, _ = services.case(body.case)
-        organization = case.organization
-        start = body.on or min(r.date for r in case.requests)
-        title = body.title or f"Exercise: {case.title}"
         scenario_text = model_text(case)
-    else:
-        assert body.organization is not None
-        org = services.world.organizations.get(body.organization)
-        if org is None:
-            known = ", ".join(sorted(services.world.organizations))
-            raise ApiError(
-                422,
-                "invalid",
-                f"no organization '{body.organization}' (known: {known})",
-                "body.organization",
-            )
-        if body.on is None:
-            raise ApiError(422, "invalid", "a blank scenario needs a date: on", "body.on")
-        organization, start = org.id, body.on
-        title = body.title or f"Exercise on {org.short_name}, {start.isoformat()}"
+    try:
+        created = commands.create(
+            case_id=body.case,
+            case=case,
+            organization_id=body.organization,
+            organizations=services.world.organizations,
+            on=body.on,
+            title=body.title,
+            scenario_sha256=None if scenario_text is None else sha256_text(scenario_text),
+        )
+    except Refused as e:
+        raise _refused(e) from None
     exercise_id = _derived("ex-", command, 10) if key is not None else f"ex-{secrets.token_hex(5)}"
-    payload = {
-        "title": title,
-        "organization": organization,
-        "source_case": body.case,
-        "start": start.isoformat(),
-        "scenario_sha256": None if scenario_text is None else sha256_text(scenario_text),
-    }
     appended = services.exercises.append_many(
         exercise_id,
-        [ExerciseCommand("exercise_created", payload, account.author, command)],
-        creation=Creation(title, organization, body.case, scenario_text),
+        _to_log([created.event], account, command),
+        creation=Creation(created.title, created.organization, created.source_case, scenario_text),
     )
     return _mutation(services, exercise_id, appended, account)
 
@@ -214,8 +256,9 @@ def list_exercises(account: Caller, services: ServicesDep) -> list[ExerciseSumma
 
 @router.get("/{exercise_id}", operation_id="getExercise", response_model=Exercise, responses=AUTHED)
 def get_exercise(exercise_id: ExerciseId, account: Caller, services: ServicesDep) -> Exercise:
-    """The exercise as the caller may see it: participants, clock, requests each with the
-    engine's evaluation (citations included), pledges, and the positions board."""
+    """The exercise as the caller may see it: participants (each with its token's status:
+    active, revoked or expired), clock, requests each with the engine's evaluation (citations
+    included), pledges, and the positions board."""
     record = _record(services, exercise_id)
     check_read(account, record)
     return Exercise(**play.view(services, record, account))
@@ -249,13 +292,63 @@ def get_log(
 def get_report(exercise_id: ExerciseId, account: Caller, services: ServicesDep) -> dict[str, Any]:
     """The after-action report: each request of the exercise beside the recorded request of
     the case it was run from (positions, outcome, the differences), the pledges beside the
-    recorded contingents, and whether the exercise's log verifies."""
+    recorded contingents, the participants' tokens' status, and whether the exercise's log
+    verifies."""
     record = _record(services, exercise_id)
     check_read(account, record)
     return play.report(services, record, account)
 
 
+@router.get(
+    "/{exercise_id}/report.html",
+    operation_id="getExerciseReportPage",
+    response_class=HTMLResponse,
+    responses={
+        # Errors are JSON here too: said so, since the page's own type is HTML.
+        **{k: {**v, "content": {"application/json": {}}} for k, v in AUTHED.items()},
+        200: {"content": {"text/html": {}}, "description": "The report page."},
+    },
+)
+def get_report_page(
+    exercise_id: ExerciseId,
+    account: Caller,
+    services: ServicesDep,
+    download: Annotated[
+        bool, Query(description="Answer as a file to save (Content-Disposition: attachment).")
+    ] = False,
+) -> HTMLResponse:
+    """The after-action report as one self-contained HTML page (no script, no request), the
+    same document as `getExerciseReport`; with `download=true`, as a file to keep."""
+    record = _record(services, exercise_id)
+    check_read(account, record)
+    page = play.report_html(play.report(services, record, account))
+    headers = (
+        {"Content-Disposition": f'attachment; filename="{exercise_id}-after-action.html"'}
+        if download
+        else {}
+    )
+    return HTMLResponse(page, headers=headers)
+
+
 # --- facilitating ---------------------------------------------------------------------------
+
+
+def _invitation(
+    services: Services,
+    exercise_id: str,
+    appended: list[Appended],
+    account: Account,
+    invited_id: str,
+    token: str | None,
+) -> Invitation:
+    invited = services.accounts.get(invited_id)
+    assert invited is not None
+    done = _mutation(services, exercise_id, appended, account)
+    return Invitation(**done.model_dump(), participant=AccountOut(**invited.to_dict()), token=token)
+
+
+def _lifetime(services: Services) -> dt.timedelta:
+    return dt.timedelta(days=services.settings.token_days)
 
 
 @router.post(
@@ -273,61 +366,129 @@ def invite(
     key: IdempotencyKey = None,
 ) -> Invitation:
     """Invite a delegation (bound to one state) or an observer. The answer holds the
-    participant's token: shown once, never again."""
+    participant's token: shown once, never again. It expires after the service's token
+    lifetime (`CASUS_TOKEN_DAYS`, 30 days by default)."""
     record = _record(services, exercise_id)
     check_manage(account, record)
     command = command_id(account, key)
-    expected = {"name": body.name, "role": body.role, "state": body.state}
-    earlier = _replayed_in(services, exercise_id, command, ("participant_invited",), expected)
-    if earlier is not None:
-        p = earlier.event.data()
-        invited = services.accounts.get(p["account"])
-        assert invited is not None
-        done = _mutation(services, exercise_id, [earlier], account)
-        return Invitation(
-            **done.model_dump(), participant=AccountOut(**invited.to_dict()), token=None
+    made: list[NewAccount] = []
+
+    def plan(state: State) -> list[NewEvent]:
+        judge, scenario = _judge(services, record), play.scenario_of(services, record)
+        commands.may_invite(state, judge, scenario, role=body.role, member_state=body.state)
+        new = prepare(
+            name=body.name,
+            role=body.role,
+            created_by=account.author,
+            now=services.store.clock(),
+            state=body.state,
+            exercise_id=exercise_id,
+            account_id=_derived("acc-", command, 12) if key is not None else None,
+            lifetime=_lifetime(services),
         )
-    if body.role == "delegation":
-        if body.state is None:
-            raise ApiError(422, "invalid", "a delegation needs its state", "body.state")
-        org = services.world.organizations[record.organization]
-        if not play.may_take_part(
-            services, org, body.state, dt.date.fromisoformat(record.state["clock"])
-        ):
-            raise ApiError(
-                422,
-                "not_a_member",
-                f"{body.state} is not a member of {org.short_name} on {record.state['clock']}",
-                "body.state",
+        made.append(new)
+        return [
+            commands.invite(
+                state,
+                judge,
+                scenario,
+                account=new.account.account_id,
+                name=new.account.name,
+                role=body.role,
+                member_state=body.state,
+                credential=new.credential.logged(),
             )
-    elif body.state is not None:
-        raise ApiError(422, "invalid", "an observer is not bound to a state", "body.state")
-    new = prepare(
-        name=body.name,
-        role=body.role,
-        created_by=account.author,
-        now=services.store.clock(),
-        state=body.state,
-        exercise_id=exercise_id,
-        account_id=_derived("acc-", command, 12) if key is not None else None,
+        ]
+
+    appended, _ = _run(
+        services,
+        record,
+        account,
+        key,
+        ("participant_invited",),
+        {"name": body.name, "role": body.role, "state": body.state},
+        plan,
+        alongside=lambda conn: insert_account(conn, made[0]),
     )
-    payload = {
-        "account": new.account.account_id,
-        "name": new.account.name,
-        "role": body.role,
-        "state": body.state,
-    }
-    appended = services.exercises.append_many(
-        exercise_id,
-        [ExerciseCommand("participant_invited", payload, account.author, command)],
-        alongside=lambda conn: insert_account(conn, new),
+    invited = appended[0].event.data()["account"]
+    token = made[0].token if made and appended[0].recorded else None
+    return _invitation(services, exercise_id, appended, account, invited, token)
+
+
+@router.post(
+    "/{exercise_id}/participants/{account_id}/token",
+    operation_id="reissueToken",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Invitation,
+    responses=WRITES,
+)
+def reissue_token(
+    exercise_id: ExerciseId,
+    account_id: AccountId,
+    account: Caller,
+    services: ServicesDep,
+    key: IdempotencyKey = None,
+) -> Invitation:
+    """A new token for a participant (a delegation's token lost, say): shown once, in this
+    answer. The participant's earlier token is refused from now on, by every server process
+    within `token_recheck_seconds`; its positions and requests stay its own (same account)."""
+    record = _record(services, exercise_id)
+    check_manage(account, record)
+    credential = new_credential(services.store.clock(), _lifetime(services))
+
+    def plan(state: State) -> list[NewEvent]:
+        return [commands.reissue_token(state, account_id, credential.logged())]
+
+    appended, retry = _run(
+        services,
+        record,
+        account,
+        key,
+        ("token_reissued",),
+        {"account": account_id},
+        plan,
+        alongside=lambda conn: replace_credential(conn, account_id, credential),
     )
-    done = _mutation(services, exercise_id, appended, account)
-    return Invitation(
-        **done.model_dump(),
-        participant=AccountOut(**new.account.to_dict()),
-        token=new.token if appended[0].recorded else None,
+    services.tokens.clear()  # this process refuses the old token at once
+    token = None if retry or not appended[0].recorded else credential.token
+    return _invitation(services, exercise_id, appended, account, account_id, token)
+
+
+@router.post(
+    "/{exercise_id}/participants/{account_id}/revoke",
+    operation_id="revokeToken",
+    response_model=Mutation,
+    responses=WRITES,
+)
+def revoke_token(
+    exercise_id: ExerciseId,
+    account_id: AccountId,
+    account: Caller,
+    services: ServicesDep,
+    key: IdempotencyKey = None,
+) -> Mutation:
+    """Revoke a participant's token: refused from now on (by every server process within
+    `token_recheck_seconds`), until a new one is reissued."""
+    record = _record(services, exercise_id)
+    check_manage(account, record)
+    digest = services.accounts.digest_of(account_id) or "0" * 64
+    now = services.store.clock()
+
+    def plan(state: State) -> list[NewEvent]:
+        return [commands.revoke_token(state, account_id, digest)]
+
+    appended, _ = _run(
+        services,
+        record,
+        account,
+        key,
+        ("token_revoked",),
+        {"account": account_id},
+        plan,
+        alongside=lambda conn: revoke_credential(conn, account_id, now),
     )
+    services.tokens.clear()
+    return _mutation(services, exercise_id, appended, account)
 
 
 @router.post(
@@ -346,22 +507,14 @@ def advance_clock(
     """Move the exercise's date forward (never back: the past is not changed)."""
     record = _record(services, exercise_id)
     check_manage(account, record)
-    command = command_id(account, key)
-    earlier = _replayed_in(
-        services, exercise_id, command, ("clock_advanced",), {"to": body.to.isoformat()}
-    )
-    if earlier is not None:
-        return _mutation(services, exercise_id, [earlier], account)
-    if body.to.isoformat() <= record.state["clock"]:
-        raise ApiError(
-            409,
-            "clock_backwards",
-            f"the clock only moves forward: it reads {record.state['clock']}",
-            "body.to",
-        )
-    appended = services.exercises.append_many(
-        exercise_id,
-        [ExerciseCommand("clock_advanced", {"to": body.to.isoformat()}, account.author, command)],
+    appended, _ = _run(
+        services,
+        record,
+        account,
+        key,
+        ("clock_advanced",),
+        {"to": body.to.isoformat()},
+        lambda state: [commands.advance_clock(state, body.to)],
     )
     return _mutation(services, exercise_id, appended, account)
 
@@ -383,23 +536,14 @@ def close_decision(
     computes from them is recorded."""
     record = _record(services, exercise_id)
     check_manage(account, record)
-    command = command_id(account, key)
-    earlier = _replayed_in(
-        services, exercise_id, command, ("decision_closed",), {"request": request_id}
-    )
-    if earlier is not None:
-        return _mutation(services, exercise_id, [earlier], account)
-    rq = _request(record, request_id)
-    if rq["status"] != "open":
-        raise ApiError(409, "decision_closed", f"the decision on {request_id} is already closed")
-    ev = play.evaluation(services, exercise_id, play.scenario_of(services, record), rq)
-    payload = {
-        "request": request_id,
-        "outcome": ev.outcome["computed"],
-        "value": ev.outcome["value"],
-    }
-    appended = services.exercises.append_many(
-        exercise_id, [ExerciseCommand("decision_closed", payload, account.author, command)]
+    appended, _ = _run(
+        services,
+        record,
+        account,
+        key,
+        ("decision_closed",),
+        {"request": request_id},
+        lambda state: [commands.close_decision(state, _judge(services, record), request_id)],
     )
     return _mutation(services, exercise_id, appended, account)
 
@@ -411,47 +555,22 @@ def end_exercise(
     exercise_id: ExerciseId, account: Caller, services: ServicesDep, key: IdempotencyKey = None
 ) -> Mutation:
     """End the exercise: every open decision is closed with its computed outcome, and nothing
-    more can be recorded."""
+    more can be recorded (but a token may still be revoked or reissued)."""
     record = _record(services, exercise_id)
     check_manage(account, record)
-    command = command_id(account, key)
-    earlier = _replayed_in(services, exercise_id, command, ("exercise_ended",))
-    if earlier is not None:
-        return _mutation(services, exercise_id, [earlier], account)
-    if record.state["status"] == "ended":
-        raise ApiError(409, "ended", f"exercise {exercise_id} has ended already")
-    scenario = play.scenario_of(services, record)
-    commands = []
-    for i, rq in enumerate(r for r in record.state["requests"] if r["status"] == "open"):
-        ev = play.evaluation(services, exercise_id, scenario, rq)
-        payload = {
-            "request": rq["id"],
-            "outcome": ev.outcome["computed"],
-            "value": ev.outcome["value"],
-        }
-        commands.append(
-            ExerciseCommand("decision_closed", payload, account.author, f"{command}#close{i}")
-        )
-    commands.append(ExerciseCommand("exercise_ended", {}, account.author, command))
-    appended = services.exercises.append_many(exercise_id, commands)
+    appended, _ = _run(
+        services,
+        record,
+        account,
+        key,
+        ("exercise_ended",),
+        None,
+        lambda state: commands.end(state, _judge(services, record)),
+    )
     return _mutation(services, exercise_id, appended, account)
 
 
 # --- playing --------------------------------------------------------------------------------
-
-
-def _request(record: ExerciseRecord, request_id: str) -> dict[str, Any]:
-    rq = find_request(record.state, request_id)
-    if rq is None:
-        raise ApiError(
-            404, "not_found", f"no request '{request_id}' in exercise {record.exercise_id}"
-        )
-    return rq
-
-
-def _running(record: ExerciseRecord) -> None:
-    if record.state["status"] == "ended":
-        raise ApiError(409, "ended", f"exercise {record.exercise_id} has ended")
 
 
 @router.post(
@@ -474,93 +593,37 @@ def file_request(
     (`not_entitled`); otherwise it is recorded, the decision on it opens, and the requester's
     support is recorded with it."""
     record = _record(services, exercise_id)
-    state = check_delegation(account, record.exercise_id, body.state)
-    command = command_id(account, key)
+    by = check_delegation(account, record.exercise_id, body.state)
+    filing = commands.Filing(
+        office=body.office,
+        provisions_cited=list(body.provisions_cited),
+        grounds=list(body.grounds),
+        propositions=dict(body.propositions),
+        quote=body.quote,
+        note=body.note,
+        id=body.id,
+        person=body.person,
+        affected_state=body.affected_state,
+    )
     expected: dict[str, Any] = {
-        "office": body.office,
-        "provisions_cited": list(body.provisions_cited),
-        "grounds": list(body.grounds),
-        "propositions": dict(body.propositions),
-        "quote": body.quote,
-        "note": body.note,
+        "office": filing.office,
+        "provisions_cited": list(filing.provisions_cited),
+        "grounds": list(filing.grounds),
+        "propositions": dict(filing.propositions),
+        "quote": filing.quote,
+        "note": filing.note,
     }
     if body.id is not None:
         expected["id"] = body.id
-    earlier = _replayed_in(services, exercise_id, command, ("request_filed",), expected)
-    if earlier is not None:
-        return _mutation(services, exercise_id, [earlier], account)
-    _running(record)
-    scenario = play.scenario_of(services, record)
-    clock = record.state["clock"]
-    if not play.may_take_part(services, scenario.organization, state, dt.date.fromisoformat(clock)):
-        raise ApiError(
-            403,
-            "not_a_member",
-            f"{state} is not a member of {scenario.organization.short_name} on {clock}",
+
+    def plan(state: State) -> list[NewEvent]:
+        scenario = play.scenario_of(services, record)
+        judge = _judge(services, record)
+        return commands.file_request(
+            state, judge, scenario, by=by, person=account.name, filing=filing
         )
-    if scenario.case is None:
-        if body.grounds:
-            raise ApiError(
-                422,
-                "invalid",
-                "a blank scenario has no claims to cite: use propositions",
-                "body.grounds",
-            )
-    else:
-        if body.propositions:
-            raise ApiError(
-                422,
-                "invalid",
-                f"the facts of this exercise are the claims of case {record.source_case}: "
-                "cite them as grounds",
-                "body.propositions",
-            )
-        known = {c.id for c in scenario.case.claims}
-        unknown = [g for g in body.grounds if g not in known]
-        if unknown:
-            raise ApiError(422, "invalid", f"no claim '{unknown[0]}' in the case", "body.grounds")
-    existing = {r["id"] for r in record.state["requests"]}
-    request_id = body.id or f"r{len(existing) + 1}"
-    if request_id in existing:
-        raise ApiError(409, "conflict", f"request '{request_id}' is already filed", "body.id")
-    rq = {
-        "id": request_id,
-        "date": clock,
-        "state": state,
-        "office": body.office,
-        "person": body.person or account.name,
-        "affected_state": body.affected_state or state,
-        "provisions_cited": list(body.provisions_cited),
-        "grounds": list(body.grounds),
-        "propositions": dict(body.propositions),
-        "quote": body.quote,
-        "note": body.note,
-    }
-    support = {
-        "request": request_id,
-        "state": state,
-        "position": "support",
-        "basis": f"{state} filed the request",
-        "note": None,
-    }
-    draft = {**rq, "seq": 0, "positions": [{**support, "changes": 0}]}
-    ev = play.evaluation(services, exercise_id, scenario, draft)
-    if ev.entitled is Value.NO:
-        raise ApiError(
-            422,
-            "not_entitled",
-            f"the engine finds {state} not entitled to make this request: "
-            + "; ".join(play.reasons_refused(ev)),
-            "body.office",
-            {"evaluation": ev.to_dict()},
-        )
-    appended = services.exercises.append_many(
-        exercise_id,
-        [
-            ExerciseCommand("request_filed", {"request": rq}, account.author, command),
-            ExerciseCommand("position_cast", support, account.author, f"{command}#support"),
-        ],
-    )
+
+    appended, _ = _run(services, record, account, key, ("request_filed",), expected, plan)
     return _mutation(services, exercise_id, appended, account)
 
 
@@ -580,51 +643,28 @@ async def cast_position(
 ) -> Response:
     """Cast the delegation's position on an open decision, or change it (the change supersedes
     the earlier position; both stay in the log). Answers with the request evaluated anew."""
-    state = check_delegation(account, exercise_id, body.state)
+    by = check_delegation(account, exercise_id, body.state)
     command = command_id(account, key)
-    payload = {
-        "request": request_id,
-        "state": state,
-        "position": body.position,
-        "basis": body.basis or f"the delegation of {state} in the exercise",
-        "note": body.note,
-    }
+    payload = commands.position_payload(request_id, by, body.position, body.basis, body.note)
     _, cached = services.scenarios.peek(exercise_id)
     scenario = (
         cached
-        if isinstance(cached, play.Scenario)
+        if isinstance(cached, commands.Scenario)
         else await run_in_threadpool(play.scenario_for, services, exercise_id)
     )
+    judge = play.EngineJudge(services, exercise_id, scenario)
 
-    def build(now: dict[str, Any]) -> list[ExerciseCommand]:
+    def build(now: State) -> list[ExerciseCommand]:
         # Under the write lock: whether the position is a first cast or a change, and whether
         # the decision is still open, cannot change before the append.
-        if now["status"] == "ended":
-            raise ApiError(409, "ended", f"exercise {exercise_id} has ended")
-        rq = find_request(now, request_id)
-        if rq is None:
-            raise ApiError(404, "not_found", f"no request '{request_id}' in exercise {exercise_id}")
-        if rq["status"] != "open":
-            raise ApiError(
-                409,
-                "decision_closed",
-                f"the decision on {request_id} is closed: positions are final",
-            )
-        if not play.may_take_part(
-            services, scenario.organization, state, dt.date.fromisoformat(rq["date"])
-        ):
-            raise ApiError(
-                403,
-                "not_a_member",
-                f"{state} is not a member of {scenario.organization.short_name} on {rq['date']}",
-            )
-        cast = any(p["state"] == state for p in rq["positions"])
-        kind = "position_changed" if cast else "position_cast"
-        return [ExerciseCommand(kind, payload, account.author, command)]
+        return _to_log([commands.cast_position(now, judge, scenario, payload)], account, command)
 
     # The write goes to the group writer, which records the positions queued meanwhile in one
     # transaction (one commit for many); the rest runs here, on the event loop.
-    done = await asyncio.wrap_future(services.writer.submit(exercise_id, command, build))
+    try:
+        done = await asyncio.wrap_future(services.writer.submit(exercise_id, command, build))
+    except Refused as e:
+        raise _refused(e) from None
     if done.state is not None:
         services.hub.publish_threadsafe(exercise_id)
         now = done.state  # the state the append folded: not read back (the hot path)
@@ -673,23 +713,18 @@ def make_pledge(
 ) -> Mutation:
     """Pledge a contingent to the force, on the delegation's own state's behalf (once)."""
     record = _record(services, exercise_id)
-    state = check_delegation(account, record.exercise_id, body.state)
-    command = command_id(account, key)
-    units = [u.strip() for u in body.units if u.strip()]
+    by = check_delegation(account, record.exercise_id, body.state)
+    units = commands.pledge_units(body.units)
     expected = {"units": units, "personnel": body.personnel, "note": body.note}
-    earlier = _replayed_in(services, exercise_id, command, ("pledge_made",), expected)
-    if earlier is not None:
-        return _mutation(services, exercise_id, [earlier], account)
-    _running(record)
-    if any(k["state"] == state for k in record.state["pledges"]):
-        raise ApiError(409, "conflict", f"{state} has already pledged a contingent")
-    payload = {
-        "state": state,
-        "units": units,
-        "personnel": body.personnel,
-        "note": body.note,
-    }
-    appended = services.exercises.append_many(
-        exercise_id, [ExerciseCommand("pledge_made", payload, account.author, command)]
+    appended, _ = _run(
+        services,
+        record,
+        account,
+        key,
+        ("pledge_made",),
+        expected,
+        lambda state: [
+            commands.pledge(state, by=by, units=units, personnel=body.personnel, note=body.note)
+        ],
     )
     return _mutation(services, exercise_id, appended, account)
